@@ -1,0 +1,38 @@
+import { CAL } from '../calibration.js';
+import type { CpuStage } from '../stage.js';
+import type { RequestShape } from '../workload.js';
+
+/**
+ * The server application's own work for one request, on the serving thread. Costs are those of
+ * an unpolluted cache ([A2] Arrakis/P); paths whose kernel shares the core mark them polluted.
+ */
+export function appStages(shape: RequestShape, polluted: boolean): CpuStage[] {
+  const app = (name: string, cycles: number, extra: Partial<CpuStage> = {}): CpuStage => ({
+    kind: 'cpu',
+    on: 'thread',
+    name,
+    domain: 'app',
+    cycles,
+    polluted,
+    ...extra,
+  });
+  switch (shape.server) {
+    case 'redis': {
+      const r = CAL.redis;
+      const stages = [app('redis.parse', r.parseFixed + r.parsePerByte * shape.requestBytes)];
+      if (shape.op === 'get') {
+        stages.push(app('redis.lookup', r.lookup, { lookup: true }));
+        stages.push(app('redis.reply', r.replyFixed + r.replyPerByte * shape.valueSize));
+      } else {
+        stages.push(app('redis.set', r.setFixed + r.setPerByte * shape.valueSize, { lookup: true }));
+        if (shape.persist) stages.push(app('redis.log-marshal', r.marshalFixed + r.marshalPerByte * shape.valueSize));
+        stages.push(app('redis.reply', r.replyFixed));
+      }
+      return stages;
+    }
+    case 'memcached':
+    case 'flexkvs':
+      // FlexKVS gets its own stages with the FlexNIC model; until then it runs memcached's.
+      return [app(`${shape.server}.${shape.op}`, CAL.memcached.request + CAL.memcached.perValueByte * shape.valueSize, { lookup: true })];
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * A request's path is a list of stages (models are data): each stage names the domain its time
+ * belongs to, what it occupies, its cost, and the mode switches it makes. The breakdown and the
+ * crossing counts of a result are sums over the stages a request went through.
+ */
+export type Domain = 'hardware' | 'kernel' | 'libio' | 'app';
+export const DOMAINS: readonly Domain[] = ['hardware', 'kernel', 'libio', 'app'];
+
+export interface Crossings {
+  /** user <-> kernel mode switches (system calls and interrupts, both ways) */
+  userKernel: number;
+  /** guest <-> host switches (VM exits and the entries that resume the guest) */
+  guestHost: number;
+  vmExits: number;
+}
+
+export type StageEvent = 'interrupt' | 'syscall';
+
+interface StageBase {
+  name: string;
+  domain: Domain;
+  crossings?: Partial<Crossings>;
+  /** Marks the stage as (part of) an interrupt or a system call, for per-event crossing counts. */
+  event?: StageEvent;
+}
+
+/** Software on a core: the rx core (interrupt/poll context) or the serving thread's core. */
+export interface CpuStage extends StageBase {
+  kind: 'cpu';
+  on: 'rx' | 'thread';
+  cycles: number;
+  /** Held while running; waiting for it spins on the core. */
+  lock?: 'socket';
+  /** Cache lines that must come from another core when the lock's last holder ran elsewhere. */
+  lockLines?: number;
+  /** Application code slowed by kernel cache pollution on the same core. */
+  polluted?: boolean;
+  /** Cache lines of the packet that are cold when the thread runs on another core than rx. */
+  crossCoreLines?: number;
+  /** A key lookup: pays a DRAM access when the key is not in the last-level cache. */
+  lookup?: boolean;
+}
+
+/** Fixed hardware latency that occupies nothing shared (NIC pipeline, interrupt delivery). */
+export interface DelayStage extends StageBase {
+  kind: 'delay';
+  ns: number;
+}
+
+/** A PCIe transfer: occupies one direction of the link for its bytes, plus a latency. */
+export interface PcieStage extends StageBase {
+  kind: 'pcie';
+  direction: 'up' | 'down';
+  bytes: number;
+  latencyNs: number;
+}
+
+/** A write to the storage device. */
+export interface StorageStage extends StageBase {
+  kind: 'storage';
+  bytes: number;
+}
+
+/** The serving thread is taken (or handed back, e.g. while an asynchronous write is in flight). */
+export interface ThreadStage extends StageBase {
+  kind: 'thread';
+  action: 'acquire' | 'release';
+}
+
+export type Stage = CpuStage | DelayStage | PcieStage | StorageStage | ThreadStage;
+
+/** Everything the server does for one request between the wire in and the wire out. */
+export interface RequestPath {
+  stages: Stage[];
+  requestFrameBytes: number;
+  replyFrameBytes: number;
+}
+
+export function addCrossings(into: Crossings, c: Partial<Crossings> | undefined): void {
+  if (!c) return;
+  into.userKernel += c.userKernel ?? 0;
+  into.guestHost += c.guestHost ?? 0;
+  into.vmExits += c.vmExits ?? 0;
+}

@@ -1,0 +1,66 @@
+import type { ResolvedSpec } from '../spec/resolve.js';
+
+export type Operation = 'get' | 'set';
+export const OPERATIONS: readonly Operation[] = ['get', 'set'];
+
+/** What one request carries and what the server must do for it, independent of the I/O path. */
+export interface RequestShape {
+  op: Operation;
+  server: ResolvedSpec['workload']['kv']['server'];
+  l4: 'tcp' | 'udp';
+  requestBytes: number;
+  replyBytes: number;
+  keySize: number;
+  valueSize: number;
+  persist: boolean;
+  /** Bytes appended to the persistent log (Redis AOF entry) per SET. */
+  logBytes: number;
+}
+
+const digits = (n: number) => String(n).length;
+
+/**
+ * Message sizes from the servers' wire protocols: Redis speaks RESP over TCP; memcached the text
+ * protocol over UDP (8 B frame header); FlexKVS a binary protocol over UDP (24 B header).
+ */
+export function requestShape(spec: ResolvedSpec, op: Operation): RequestShape {
+  const kv = spec.workload.kv;
+  const k = kv.keySize;
+  const v = kv.valueSize;
+  let requestBytes: number;
+  let replyBytes: number;
+  let l4: 'tcp' | 'udp';
+  switch (kv.server) {
+    case 'redis': {
+      l4 = 'tcp';
+      const bulk = (n: number) => 1 + digits(n) + 2 + n + 2; // $<n>\r\n<bytes>\r\n
+      requestBytes = op === 'get' ? 4 + bulk(3) + bulk(k) : 4 + bulk(3) + bulk(k) + bulk(v);
+      replyBytes = op === 'get' ? bulk(v) : 5; // bulk reply, or +OK\r\n
+      break;
+    }
+    case 'memcached': {
+      l4 = 'udp';
+      requestBytes = 8 + (op === 'get' ? 4 + k + 2 : 4 + k + 5 + digits(v) + 2 + v + 2);
+      replyBytes = 8 + (op === 'get' ? 6 + k + 3 + digits(v) + 2 + v + 2 + 5 : 8);
+      break;
+    }
+    case 'flexkvs': {
+      l4 = 'udp';
+      requestBytes = 24 + k + (op === 'set' ? v : 0);
+      replyBytes = 24 + (op === 'get' ? v : 0);
+      break;
+    }
+  }
+  const persist = op === 'set' && kv.persistence === 'fsync-per-set';
+  return {
+    op,
+    server: kv.server,
+    l4,
+    requestBytes,
+    replyBytes,
+    keySize: k,
+    valueSize: v,
+    persist,
+    logBytes: persist ? requestBytes : 0,
+  };
+}
