@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { BudgetExceededError, CancelledError, InvalidSpecError, NotModelledError } from './errors.js';
+import { simulate } from './simulate.js';
+
+const withoutWallTime = (r: unknown) => JSON.stringify(r, (k, v) => (k === 'wallMs' ? undefined : v));
+
+describe('simulate', () => {
+  it('{} is a valid experiment and resolves every default', async () => {
+    const r = await simulate({}, { }); // default: Linux, Redis, 64 clients, 100 ms
+    expect(r.spec.system.path).toBe('linux');
+    expect(r.spec.workload.kv.persistence).toBe('fsync-per-set');
+    expect(r.spec.hardware.storage.writeLatencyUs).toBe(25);
+    expect(r.metrics.throughputOpsPerSec).toBeGreaterThan(0);
+    expect(r.metrics.latencyUs.get.p99).toBeGreaterThanOrEqual(r.metrics.latencyUs.get.p50);
+    expect(r.model.version).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
+  });
+
+  it('is deterministic: same spec and seed give identical results, another seed differs', async () => {
+    const spec = { duration: { measureUs: 20_000 }, workload: { kind: 'kv', kv: { server: 'memcached', distribution: { kind: 'zipf' } } } };
+    const a = await simulate(spec);
+    const b = await simulate(spec);
+    expect(withoutWallTime(a)).toBe(withoutWallTime(b));
+    const c = await simulate(spec, { seed: 7 });
+    expect(withoutWallTime(c)).not.toBe(withoutWallTime(a));
+  });
+
+  it('replications give per-replication metrics and 95% confidence intervals', async () => {
+    const r = await simulate({ replications: 4, duration: { measureUs: 10_000 }, workload: { kind: 'kv', kv: { server: 'memcached' } } });
+    expect(r.replications).toHaveLength(4);
+    const ci = r.confidence95!.throughputOpsPerSec;
+    expect(ci.n).toBe(4);
+    expect(ci.lo).toBeLessThanOrEqual(ci.mean);
+    expect(ci.hi).toBeGreaterThanOrEqual(ci.mean);
+    expect(ci.halfWidth).toBeGreaterThan(0);
+    expect(new Set(r.replications!.map((m) => m.throughputOpsPerSec)).size).toBeGreaterThan(1);
+    expect(r.confidence95!['latencyUs.get.p99']).toBeDefined();
+  });
+
+  it('lists every spec problem at once, each with its field path', async () => {
+    const bad = { workload: { kv: { getRatio: 1.5, clients: 0, server: 'mongodb' } }, hardware: { cpu: { cores: 2.5 } }, typo: 1 };
+    const err = await simulate(bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidSpecError);
+    const problems = (err as InvalidSpecError).problems;
+    expect(problems.map((p) => p.path).sort()).toEqual(
+      ['hardware.cpu.cores', 'typo', 'workload.kv.clients', 'workload.kv.getRatio', 'workload.kv.server'].sort(),
+    );
+    expect((err as Error).message).toContain('workload.kv.getRatio: must be between 0 and 1 (got 1.5)');
+  });
+
+  it('refuses combinations that make no sense, saying how to fix them', async () => {
+    await expect(simulate({ system: { path: 'linux', storagePath: 'arrakis-vsa' } })).rejects.toThrow(/system.storagePath: .*only on system.path: arrakis/);
+    await expect(simulate({ nic: { program: [{ match: {}, actions: [] }] } })).rejects.toThrow(/nic.program: .*steering: flexnic/);
+    await expect(simulate({ workload: { kind: 'web' } })).rejects.toBeInstanceOf(NotModelledError);
+  });
+
+  it('refuses work over the budget with the estimate and the limit', async () => {
+    const err = await simulate(
+      { duration: { measureUs: 100_000_000 }, system: { path: 'arrakis' }, workload: { kind: 'kv', kv: { server: 'memcached', clients: 1000 } } },
+      { maxEvents: 10_000_000 },
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BudgetExceededError);
+    expect((err as BudgetExceededError).estimatedEvents).toBeGreaterThan(10_000_000);
+    expect((err as Error).message).toMatch(/over the limit of 10\.0 M/);
+  });
+
+  it('stops promptly on abort with a cancellation error, and reports progress up to 1', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const spec = { duration: { measureUs: 2_000_000 }, system: { path: 'arrakis' }, workload: { kind: 'kv', kv: { server: 'memcached' } } };
+    const run = simulate(spec, {
+      signal: controller.signal,
+      onProgress: (f) => {
+        seen.push(f);
+        if (f > 0.05) controller.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(seen.at(-1)!).toBeLessThan(0.5);
+
+    const progress: number[] = [];
+    await simulate({ duration: { measureUs: 50_000 } }, { onProgress: (f) => progress.push(f) });
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.length).toBeLessThanOrEqual(102);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('duration.requests stops after that many measured requests', async () => {
+    const r = await simulate({ duration: { requests: 500 }, workload: { kind: 'kv', kv: { server: 'memcached' } } });
+    expect(r.metrics.requests).toBe(500);
+  });
+});
