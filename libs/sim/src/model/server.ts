@@ -6,7 +6,7 @@ import type { RandomStream, StreamFactory } from '../random/streams.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 import { CAL } from './calibration.js';
 import { MetricsCollector, type RequestRecord } from './collector.js';
-import { frameTimeNs, pcieWireBytes } from './hardware.js';
+import { pcieWireBytes } from './hardware.js';
 import { DOMAINS, type CpuStage, type RequestPath, type Stage } from './stage.js';
 import type { Operation } from './workload.js';
 

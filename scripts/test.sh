@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm test`: install, start the services, run every test, and print one `N passed, N failed` line last.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh || exit 1
+bash scripts/services.sh || exit 1
+npm run --silent lint || exit 1
+report=$(mktemp)
+npx vitest run --reporter=default --reporter=json --outputFile="$report"
+status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites ?? 0} failed`);
+' "$report" 2>/dev/null || echo "tests: 0 passed, 1 failed"
+rm -f "$report"
+exit $status
