@@ -10,7 +10,9 @@ npx vitest run --reporter=default --reporter=json --outputFile="$report"
 status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites ?? 0} failed`);
+  // A suite that fails to load has no failed test of its own: count it as one failure.
+  const broken = r.testResults.filter((f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")).length;
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + broken} failed`);
 ' "$report" 2>/dev/null || echo "tests: 0 passed, 1 failed"
 rm -f "$report"
 exit $status
