@@ -1,4 +1,4 @@
-import type { Environment, Time } from './environment.js';
+import type { Environment } from './environment.js';
 import type { EventTarget } from './event-queue.js';
 import type { Resource } from './resource.js';
 
@@ -62,6 +62,7 @@ export class Store<T> {
   put(item: T): void {
     if (this.gettersHead < this.getters.length) {
       const proc = this.getters[this.gettersHead++]!;
+      this.compactGetters();
       proc.inbox = item;
       this.env.schedule(0, proc, RESUME);
       return;
@@ -82,6 +83,13 @@ export class Store<T> {
     }
     this.getters.push(proc);
   }
+
+  /** Drops served getters from the front once they dominate the array. */
+  private compactGetters(): void {
+    if (this.gettersHead > 1024 && this.gettersHead * 2 > this.getters.length) {
+      this.getters = this.getters.slice(this.gettersHead);
+      this.gettersHead = 0;
+    }
+  }
 }
 
-export type { Time };

@@ -117,24 +117,3 @@ export class Resource {
     this.head = 0;
   }
 }
-
-/**
- * Accumulates busy time of something that is not a queueing resource (a core doing work on
- * behalf of whoever holds it, a link transmitting): `busy(duration)` adds to the integral.
- */
-export class BusyMeter {
-  private total: Time = 0;
-  private from: Time = 0;
-  constructor(private readonly env: Environment) {}
-  add(duration: Time): void {
-    this.total += duration;
-  }
-  reset(): void {
-    this.total = 0;
-    this.from = this.env.now;
-  }
-  utilization(): number {
-    const span = this.env.now - this.from;
-    return span > 0 ? Math.min(1, this.total / span) : 0;
-  }
-}

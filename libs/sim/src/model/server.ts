@@ -1,4 +1,4 @@
-import { Environment, NORMAL, nsToPs, PS_PER_NS, PS_PER_US, type Time } from '../engine/environment.js';
+import { NORMAL, nsToPs, PS_PER_NS, PS_PER_US, type Environment, type Time } from '../engine/environment.js';
 import type { EventTarget } from '../engine/event-queue.js';
 import { Resource } from '../engine/resource.js';
 import { exponential, jitter, Zipf } from '../random/distributions.js';
@@ -7,7 +7,7 @@ import type { ResolvedSpec } from '../spec/resolve.js';
 import { CAL } from './calibration.js';
 import { MetricsCollector, type RequestRecord } from './collector.js';
 import { pcieWireBytes } from './hardware.js';
-import { DOMAINS, type CpuStage, type RequestPath, type Stage } from './stage.js';
+import { addCrossings, DOMAINS, type CpuStage, type RequestPath, type Stage } from './stage.js';
 import type { Operation } from './workload.js';
 
 /**
@@ -346,7 +346,7 @@ export class Request implements EventTarget {
       return;
     }
     const stage = this.stages[this.idx];
-    this.addCrossings(stage);
+    addCrossings(this.crossings, stage.crossings);
     this.tWait = env.now;
     switch (stage.kind) {
       case 'cpu':
@@ -403,14 +403,6 @@ export class Request implements EventTarget {
 
   private charge(domain: Stage['domain'], ps: Time): void {
     this.domainNs[DOMAIN_INDEX[domain]] += ps / PS_PER_NS;
-  }
-
-  private addCrossings(stage: Stage): void {
-    const c = stage.crossings;
-    if (!c) return;
-    this.crossings.userKernel += c.userKernel ?? 0;
-    this.crossings.guestHost += c.guestHost ?? 0;
-    this.crossings.vmExits += c.vmExits ?? 0;
   }
 
   private complete(): void {
@@ -478,4 +470,3 @@ export class LoadGenerator implements EventTarget {
   }
 }
 
-export { Environment };
