@@ -82,8 +82,8 @@ export class EventQueue {
   }
 
   /**
-   * Removes the earliest event and dispatches it. `beforeDispatch` receives its time so the
-   * caller can advance its clock first. Returns false when the queue is empty.
+   * Removes the earliest live event, sets `clock.now` to its time, then dispatches it.
+   * Returns false when the queue is empty.
    */
   popInto(clock: { now: number }): boolean {
     while (this.size > 0) {
