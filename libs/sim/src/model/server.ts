@@ -6,7 +6,7 @@ import type { RandomStream, StreamFactory } from '../random/streams.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 import { CAL } from './calibration.js';
 import { MetricsCollector, type RequestRecord } from './collector.js';
-import { pcieWireBytes } from './hardware.js';
+import { frameTimeNs, pcieWireBytes } from './hardware.js';
 import { addCrossings, DOMAINS, type CpuStage, type RequestPath, type Stage } from './stage.js';
 import type { Operation } from './workload.js';
 
@@ -77,7 +77,8 @@ export class ServerModel {
   onRequestLimit: (() => void) | undefined;
 
   readonly psPerCycle: number;
-  readonly wirePsPerByte: number;
+  /** Time a frame of the given size occupies a port, framing on the wire included. */
+  readonly wirePs: (frameBytes: number) => Time;
   readonly pciePsPerByte: number;
   readonly storage: { latencyPs: (bytes: number) => Time; occupancyPs: (bytes: number) => Time };
   private readonly rxQueues: number;
@@ -98,7 +99,7 @@ export class ServerModel {
     const nCores = hw.cpu.cores;
     const kv = spec.workload.kv;
     this.psPerCycle = PS_PER_NS / hw.cpu.ghz;
-    this.wirePsPerByte = (8 * PS_PER_NS) / hw.nic.gbps;
+    this.wirePs = (frame) => nsToPs(frameTimeNs(frame, hw.nic.gbps));
     this.pciePsPerByte = (8 * PS_PER_NS) / hw.pcie.gbps;
     this.cores = Array.from({ length: nCores }, (_, i) => new Resource(env, 1, `core${i}`));
     this.spinPs = new Float64Array(nCores);
@@ -241,7 +242,7 @@ export class Request implements EventTarget {
     const env = s.env;
     switch (tag) {
       case WIRE_RX:
-        env.schedule(this.path.requestFrameBytes * s.wirePsPerByte + CAL.ethernet.wireOverheadBytes * s.wirePsPerByte, this, RX_DONE);
+        env.schedule(s.wirePs(this.path.requestFrameBytes), this, RX_DONE);
         return;
       case RX_DONE:
         s.rxPorts[this.port].release();
@@ -326,7 +327,7 @@ export class Request implements EventTarget {
       case WIRE_TX: {
         this.waited();
         this.complete();
-        env.schedule((this.path.replyFrameBytes + CAL.ethernet.wireOverheadBytes) * s.wirePsPerByte, this, TX_DONE);
+        env.schedule(s.wirePs(this.path.replyFrameBytes), this, TX_DONE);
         return;
       }
       case TX_DONE:
