@@ -139,14 +139,13 @@ async function runReplication(
 
   const measuredPs = env.now - warmupEnd;
   const utilization = measureUtilization(server);
-  const threadCore = server.cores[0].utilization();
   return {
     throughputOpsPerSec: round3(measuredPs > 0 ? (server.measuredCompletions * 1e12) / measuredPs : 0),
     latencyUs: server.metrics.latencyUs(),
     breakdown: server.metrics.breakdown(),
     crossings: server.metrics.crossings(),
     utilization,
-    bottleneck: findBottleneck(utilization, threadCore),
+    bottleneck: findBottleneck(utilization),
     requests: server.measuredCompletions,
     measuredUs: round3(measuredPs / PS_PER_US),
     eventsProcessed: env.eventsProcessed,

@@ -81,10 +81,11 @@ export class MetricsCollector {
     this.byOp[r.op].add(r);
   }
 
-  latencyUs(): Record<'all' | Operation, LatencySummary> & { [k: string]: LatencySummary } {
+  /** `all`, plus each operation kind that occurred. */
+  latencyUs(): Record<string, LatencySummary> {
     const out: Record<string, LatencySummary> = { all: this.all.latency.summaryUs() };
     for (const op of ['get', 'set'] as const) if (this.byOp[op].latency.count > 0) out[op] = this.byOp[op].latency.summaryUs();
-    return out as Record<'all' | Operation, LatencySummary>;
+    return out;
   }
 
   breakdown(): Record<string, Breakdown> {

@@ -35,10 +35,10 @@ export function measureUtilization(server: ServerModel): Utilization {
 
 /**
  * The resource that limits throughput. A saturated device names itself. Saturated cores name
- * the locks when much of their time is spinning. A saturated thread whose core is not busy is
- * blocked on synchronous I/O: the storage path limits it.
+ * the locks when much of their time is spinning. Saturated threads while no core is busy are
+ * blocked on synchronous I/O: the storage path limits them.
  */
-export function findBottleneck(u: Utilization, threadCoreUtilization: number): Bottleneck {
+export function findBottleneck(u: Utilization): Bottleneck {
   const maxCore = Math.max(...u.cores);
   const candidates: [Bottleneck, number][] = [
     ['nic', u.nic],
@@ -52,6 +52,6 @@ export function findBottleneck(u: Utilization, threadCoreUtilization: number): B
     if (top === 'cpu' && u.lockSpin > 0.2) return 'locks';
     return top;
   }
-  if (u.threads >= SATURATED && threadCoreUtilization < SATURATED) return 'storage';
+  if (u.threads >= SATURATED && maxCore < SATURATED) return 'storage';
   return 'none';
 }
