@@ -1,9 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+// package.json "imports" point the #libs at dist/ (for Node); tests read the sources.
+const libs = ['sim', 'config', 'persistence', 'queue', 'experiments'];
+const alias = libs.map((lib) => ({ find: `#${lib}`, replacement: fileURLToPath(new URL(`./libs/${lib}/src/index.ts`, import.meta.url)) }));
+
 export default defineConfig({
+  resolve: { alias },
   test: {
     include: ['libs/**/*.spec.ts', 'test/**/*.spec.ts'],
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     // The fidelity scenarios are CPU-bound; two workers match the machine's two cores.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,7 +1,8 @@
 /**
  * @iopath/sim — the simulation library. Spec in, result out; no framework, database or queue.
  */
-export { simulate, type SimulateOptions, type SimulationResult, type Metrics } from './simulate.js';
+export { simulate, checkSpec, type SimulateOptions, type SimulationResult, type Metrics } from './simulate.js';
+export { flattenMetrics } from './metric-names.js';
 export { resolveSpec, type ResolvedSpec } from './spec/resolve.js';
 export { experimentSpecSchema, type ExperimentSpecInput } from './spec/schema.js';
 export { estimateWork, DEFAULT_MAX_EVENTS, type WorkEstimate } from './budget.js';

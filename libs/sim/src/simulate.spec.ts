@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, CancelledError, InvalidSpecError, NotModelledError } from './errors.js';
-import { simulate } from './simulate.js';
+import { flattenMetrics } from './metric-names.js';
+import { checkSpec, simulate } from './simulate.js';
 
 const withoutWallTime = (r: unknown) => JSON.stringify(r, (k, v) => (k === 'wallMs' ? undefined : v));
 
@@ -34,6 +35,33 @@ describe('simulate', () => {
     expect(ci.halfWidth).toBeGreaterThan(0);
     expect(new Set(r.replications!.map((m) => m.throughputOpsPerSec)).size).toBeGreaterThan(1);
     expect(r.confidence95!['latencyUs.get.p99']).toBeDefined();
+  });
+
+  it('runs one replication on its own with the same metrics it has inside the whole experiment', async () => {
+    const spec = { replications: 3, duration: { measureUs: 5_000 }, workload: { kind: 'kv', kv: { server: 'memcached' } } };
+    const all = await simulate(spec);
+    const third = await simulate(spec, { replication: 2 });
+    const { wallMs: _a, ...expected } = all.replications![2];
+    const { wallMs: _b, ...actual } = third.metrics;
+    expect(actual).toEqual(expected);
+    expect(third.replications).toBeUndefined();
+    await expect(simulate(spec, { replication: 3 })).rejects.toThrow(/replication must be an integer in \[0, 3\)/);
+  });
+
+  it('names every number of a result for history queries, and checks a spec without running it', async () => {
+    const spec = { duration: { measureUs: 2_000 } };
+    const { metrics } = await simulate(spec);
+    const flat = flattenMetrics(metrics);
+    expect(flat['latencyUs.get.p99']).toBe(metrics.latencyUs.get.p99);
+    expect(flat['breakdown.all.kernelPct']).toBe(metrics.breakdown.all.kernelPct);
+    expect(flat['utilization.cores.0']).toBe(metrics.utilization.cores[0]);
+    expect(flat.throughputOpsPerSec).toBe(metrics.throughputOpsPerSec);
+    expect(Object.values(flat).every(Number.isFinite)).toBe(true);
+    expect('bottleneck' in flat).toBe(false);
+
+    expect(checkSpec(spec).spec.duration.measureUs).toBe(2_000);
+    expect(() => checkSpec({ nic: { steering: 'flexnic' } })).toThrow(NotModelledError);
+    expect(() => checkSpec({ duration: { measureUs: 1e7 } }, { maxEvents: 1e6 })).toThrow(BudgetExceededError);
   });
 
   it('lists every spec problem at once, each with its field path', async () => {

@@ -1,6 +1,6 @@
 import { Environment, PS_PER_US, type Time } from './engine/environment.js';
 import { CancelledError, NotModelledError } from './errors.js';
-import { estimateWork, DEFAULT_MAX_EVENTS } from './budget.js';
+import { estimateWork, DEFAULT_MAX_EVENTS, type WorkEstimate } from './budget.js';
 import { MetricsCollector, type Breakdown } from './model/collector.js';
 import { buildPath } from './model/paths/index.js';
 import { LoadGenerator, ServerModel } from './model/server.js';
@@ -46,6 +46,12 @@ export interface SimulateOptions {
   signal?: AbortSignal;
   /** Refuse specs whose estimated work exceeds this many events (default 200 M). */
   maxEvents?: number;
+  /**
+   * Run only this replication of the spec's seed (0-based, below `spec.replications`). The service
+   * stores one run per replication, so each worker job simulates one of them; pooling the
+   * replications of `simulate(spec)` and running them one by one give the same per-replication metrics.
+   */
+  replication?: number;
 }
 
 /** Events between checks of the clock, the abort signal and progress. */
@@ -57,18 +63,19 @@ const CHUNK_EVENTS = 100_000;
  * Yields to the event loop between chunks, so an AbortSignal can stop it promptly.
  */
 export async function simulate(input: unknown, options: SimulateOptions = {}): Promise<SimulationResult> {
-  const spec = resolveSpec(input);
-  if (options.seed !== undefined) spec.seed = options.seed;
-  refuseUnmodelled(spec);
-  const paths = buildPaths(spec);
-  estimateWork(spec, paths, options.maxEvents ?? DEFAULT_MAX_EVENTS);
+  const only = options.replication;
+  const { spec, paths } = prepare(input, options);
+  if (only !== undefined && !(Number.isInteger(only) && only >= 0 && only < spec.replications)) {
+    throw new RangeError(`replication must be an integer in [0, ${spec.replications}) for this spec (got ${only})`);
+  }
+  const replications = only === undefined ? [...Array(spec.replications).keys()] : [only];
 
   const progress = new ProgressReporter(options.onProgress);
   const pooled = new MetricsCollector();
   const runs: Metrics[] = [];
-  for (let r = 0; r < spec.replications; r++) {
+  for (const [i, r] of replications.entries()) {
     runs.push(
-      await runReplication(spec, paths, r, pooled, options.signal, (f) => progress.report((r + f) / spec.replications)),
+      await runReplication(spec, paths, r, pooled, options.signal, (f) => progress.report((i + f) / replications.length)),
     );
   }
   progress.finish();
@@ -80,6 +87,27 @@ export async function simulate(input: unknown, options: SimulateOptions = {}): P
     result.confidence95 = headlineIntervals(runs);
   }
   return result;
+}
+
+/**
+ * Refuses, without simulating, everything simulate() would refuse: spec problems (InvalidSpecError),
+ * parts not modelled yet (NotModelledError) and work over the budget (BudgetExceededError). The
+ * service calls it before storing anything. Returns the resolved spec and the work estimate.
+ */
+export function checkSpec(input: unknown, options: Pick<SimulateOptions, 'seed' | 'maxEvents' | 'replication'> = {}): { spec: ResolvedSpec; estimate: WorkEstimate } {
+  const { spec, estimate } = prepare(input, options);
+  return { spec, estimate };
+}
+
+function prepare(input: unknown, options: Pick<SimulateOptions, 'seed' | 'maxEvents' | 'replication'>) {
+  const spec = resolveSpec(input);
+  if (options.seed !== undefined) spec.seed = options.seed;
+  refuseUnmodelled(spec);
+  const paths = buildPaths(spec);
+  // One replication on its own costs a replication's share of the budget.
+  const counted = options.replication === undefined ? spec : { ...spec, replications: 1 };
+  const estimate = estimateWork(counted, paths, options.maxEvents ?? DEFAULT_MAX_EVENTS);
+  return { spec, paths, estimate };
 }
 
 function refuseUnmodelled(spec: ResolvedSpec): void {

@@ -1,0 +1,42 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule, loadConfig } from '#config';
+import { ExperimentsModule } from '#experiments';
+import { PersistenceModule } from '#persistence';
+import { formatGraphQLError } from './errors/graphql-errors.js';
+import { ExperimentResolver } from './graphql/experiment.resolver.js';
+import { RunResolver } from './graphql/run.resolver.js';
+import { ExperimentsController } from './rest/experiments.controller.js';
+import { HealthController } from './rest/health.controller.js';
+import { RunsController } from './rest/runs.controller.js';
+
+/**
+ * The schema is generated from the code and committed (apps/api/schema.gql), so a schema change
+ * shows up in review. Started outside the repository (an image), it stays in memory.
+ */
+const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.cwd(), 'apps/api/schema.gql') : true;
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRoot({
+      pinoHttp: { level: loadConfig().LOG_LEVEL, base: { role: 'api' }, autoLogging: { ignore: (req) => req.url === '/v1/health' } },
+    }),
+    PersistenceModule,
+    ExperimentsModule.register('producer'),
+    GraphQLModule.forRoot<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      autoSchemaFile: SCHEMA_FILE,
+      sortSchema: true,
+      graphiql: true,
+      formatError: formatGraphQLError,
+    }),
+  ],
+  controllers: [ExperimentsController, RunsController, HealthController],
+  providers: [ExperimentResolver, RunResolver],
+})
+export class AppModule {}

@@ -1,0 +1,125 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSON, GraphQLSafeInt } from 'graphql-scalars';
+import { RunStatus } from '#persistence';
+
+registerEnumType(RunStatus, { name: 'RunStatus', description: 'QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED' });
+
+@ObjectType({ description: 'Latency of one operation kind in microseconds (HDR histogram, 3 significant digits).' })
+export class LatencySummary {
+  @Field(() => Float) mean!: number;
+  @Field(() => Float) p50!: number;
+  @Field(() => Float) p90!: number;
+  @Field(() => Float) p99!: number;
+  @Field(() => Float) p999!: number;
+  @Field(() => Float) max!: number;
+}
+
+@ObjectType()
+export class LatencyByOperation {
+  @Field(() => LatencySummary) all!: LatencySummary;
+  @Field(() => LatencySummary, { nullable: true }) get?: LatencySummary;
+  @Field(() => LatencySummary, { nullable: true }) set?: LatencySummary;
+}
+
+@ObjectType({ description: 'Mean time per request by domain, in ns and % of the service time.' })
+export class Breakdown {
+  @Field(() => Float) hardwareNs!: number;
+  @Field(() => Float) kernelNs!: number;
+  @Field(() => Float) libioNs!: number;
+  @Field(() => Float) appNs!: number;
+  @Field(() => Float) hardwarePct!: number;
+  @Field(() => Float) kernelPct!: number;
+  @Field(() => Float) libioPct!: number;
+  @Field(() => Float) appPct!: number;
+  @Field(() => Float, { description: 'Mean wait for a busy core, thread, link, lock or device.' }) queueNs!: number;
+}
+
+@ObjectType()
+export class BreakdownByOperation {
+  @Field(() => Breakdown) all!: Breakdown;
+  @Field(() => Breakdown, { nullable: true }) get?: Breakdown;
+  @Field(() => Breakdown, { nullable: true }) set?: Breakdown;
+}
+
+@ObjectType({ description: 'Mean crossings per request.' })
+export class Crossings {
+  @Field(() => Float) userKernel!: number;
+  @Field(() => Float) guestHost!: number;
+  @Field(() => Float) vmExits!: number;
+}
+
+@ObjectType({ description: 'Busy fraction (0–1) of each resource over the measured time.' })
+export class Utilization {
+  @Field(() => [Float]) cores!: number[];
+  @Field(() => Float) nic!: number;
+  @Field(() => Float) pcie!: number;
+  @Field(() => Float) storage!: number;
+  @Field(() => Float) threads!: number;
+  @Field(() => Float) lockSpin!: number;
+}
+
+@ObjectType({ description: 'The headline metrics of a run, as in EXPERIMENT-SPEC.md (result.metrics).' })
+export class RunMetrics {
+  @Field(() => Float) throughputOpsPerSec!: number;
+  @Field(() => LatencyByOperation) latencyUs!: LatencyByOperation;
+  @Field(() => BreakdownByOperation) breakdown!: BreakdownByOperation;
+  @Field(() => Crossings) crossings!: Crossings;
+  @Field(() => Utilization) utilization!: Utilization;
+  @Field({ description: 'cpu | nic | pcie | storage | locks | none' }) bottleneck!: string;
+  @Field(() => Float) requests!: number;
+  @Field(() => Float) measuredUs!: number;
+  @Field(() => Float) eventsProcessed!: number;
+  @Field(() => Float) wallMs!: number;
+}
+
+@ObjectType({ description: 'One replication of an experiment, simulated by a worker.' })
+export class RunModel {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) experimentId!: string;
+  @Field(() => RunStatus) status!: RunStatus;
+  @Field(() => Float, { description: '0–1, updated while RUNNING.' }) progress!: number;
+  @Field(() => GraphQLSafeInt) seed!: number;
+  @Field(() => Int) replication!: number;
+  @Field(() => Int) attempts!: number;
+  @Field({ nullable: true }) workerId?: string;
+  @Field({ nullable: true, description: 'Why the run failed (or why its last attempt failed, while a retry waits).' }) error?: string;
+  @Field({ nullable: true }) errorCode?: string;
+  @Field({ nullable: true, description: 'libs/sim version and calibration hash the result came from.' }) modelVersion?: string;
+  @Field() queuedAt!: Date;
+  @Field({ nullable: true }) startedAt?: Date;
+  @Field({ nullable: true }) finishedAt?: Date;
+  @Field(() => GraphQLJSON, { description: 'The resolved spec, every default filled in.' }) spec!: unknown;
+  @Field(() => RunMetrics, { nullable: true }) metrics?: RunMetrics;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The full result as stored: runId, spec, metrics, model.' }) result?: unknown;
+}
+
+@ObjectType({ description: 'A submitted experiment: the spec as written, and one run per replication.' })
+export class ExperimentModel {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => [String]) tags!: string[];
+  @Field(() => GraphQLJSON, { description: 'The spec as submitted.' }) spec!: unknown;
+  @Field() systemPath!: string;
+  @Field() workloadKind!: string;
+  @Field() createdAt!: Date;
+  @Field(() => [RunModel]) runs!: RunModel[];
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field({ nullable: true }) endCursor?: string;
+}
+
+@ObjectType()
+export class RunEdge {
+  @Field() cursor!: string;
+  @Field(() => RunModel) node!: RunModel;
+}
+
+@ObjectType()
+export class RunConnection {
+  @Field(() => [RunEdge]) edges!: RunEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: 'Runs matching the filter, on every page.' }) totalCount!: number;
+}

@@ -1,0 +1,53 @@
+import { Args, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CancelRun, encodeCursor, QueryRuns } from '#experiments';
+import { RunOrderField, RunsFilter, RunsOrder, SortDirection } from './inputs.js';
+import { toExperimentModel, toRunModel } from './mappers.js';
+import { ExperimentModel, RunConnection, RunModel } from './run.model.js';
+
+@Resolver(() => RunModel)
+export class RunResolver {
+  constructor(
+    private readonly query: QueryRuns,
+    private readonly cancel: CancelRun,
+  ) {}
+
+  @Query(() => RunModel)
+  async run(@Args('id', { type: () => ID }) id: string): Promise<RunModel> {
+    return toRunModel(await this.query.run(id));
+  }
+
+  @Query(() => RunConnection, { description: 'Runs, newest first or by a metric, as a Relay connection.' })
+  async runs(
+    @Args('filter', { nullable: true }) filter?: RunsFilter,
+    @Args('orderBy', { nullable: true }) orderBy?: RunsOrder,
+    @Args('first', { type: () => Int, defaultValue: 20 }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<RunConnection> {
+    const page = await this.query.page({
+      ...filter,
+      orderBy: orderBy?.by === RunOrderField.METRIC ? (orderBy.metric ?? '') : 'createdAt',
+      direction: orderBy?.direction === SortDirection.ASC ? 'asc' : 'desc',
+      first,
+      after,
+    });
+    const edges = page.runs.map((run, i) => ({ cursor: encodeCursor(page.cursors[i]), node: toRunModel(run) }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor }, totalCount: page.totalCount };
+  }
+
+  @Mutation(() => RunModel, { description: 'Cancels a QUEUED or RUNNING run.' })
+  async cancelRun(@Args('id', { type: () => ID }) id: string): Promise<RunModel> {
+    return toRunModel(await this.cancel.execute(id));
+  }
+
+  @ResolveField(() => ExperimentModel)
+  async experiment(@Parent() run: RunModel): Promise<ExperimentModel> {
+    return toExperimentModel(await this.query.experiment(run.experimentId));
+  }
+
+  @ResolveField(() => Float, { nullable: true, description: 'Any stored metric by its dotted name, e.g. latencyUs.get.p99.' })
+  metric(@Parent() run: RunModel, @Args('name') name: string): number | null {
+    let value: unknown = run.result && (run.result as { metrics?: unknown }).metrics;
+    for (const part of name.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    return typeof value === 'number' ? value : null;
+  }
+}

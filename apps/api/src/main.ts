@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '#config';
+import { migrate } from '#persistence';
+import { AppModule } from './app.module.js';
+
+/** The API process: GraphQL at /graphql, REST for CI at /v1. It stores and enqueues; it never simulates. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await migrate(config.DATABASE_URL);
+  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.listen(config.API_PORT, config.API_HOST);
+  const shown = config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST;
+  app.get(Logger).log(`api ready: GraphQL at http://${shown}:${config.API_PORT}/graphql, REST at http://${shown}:${config.API_PORT}/v1`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

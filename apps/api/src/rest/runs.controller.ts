@@ -1,0 +1,57 @@
+import { Controller, Get, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { CancelRun, encodeCursor, QueryRuns } from '#experiments';
+import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { runView } from './views.js';
+
+/** Query strings repeat a key for a list (`?tag=a&tag=b`) or separate with commas (`?status=QUEUED,RUNNING`). */
+function list(v: string | string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function date(v: string | undefined): Date | undefined {
+  return v === undefined ? undefined : new Date(v);
+}
+
+@Controller('v1/runs')
+@UseFilters(HttpErrorFilter)
+export class RunsController {
+  constructor(
+    private readonly query: QueryRuns,
+    private readonly cancel: CancelRun,
+  ) {}
+
+  @Get()
+  async list(@Query() q: Record<string, string | string[] | undefined>) {
+    const one = (k: string) => (Array.isArray(q[k]) ? q[k][0] : q[k]);
+    const limit = one('limit');
+    const page = await this.query.page({
+      status: list(q.status),
+      tags: list(q.tag),
+      systemPath: one('systemPath'),
+      workloadKind: one('workloadKind'),
+      experimentId: one('experimentId'),
+      createdAfter: date(one('createdAfter')),
+      createdBefore: date(one('createdBefore')),
+      orderBy: one('orderBy'),
+      direction: one('direction') === 'asc' ? 'asc' : 'desc',
+      first: limit === undefined ? undefined : Number(limit),
+      after: one('cursor'),
+    });
+    return {
+      items: page.runs.map(runView),
+      nextCursor: page.hasNextPage ? encodeCursor(page.cursors.at(-1)!) : null,
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    return runView(await this.query.run(id));
+  }
+
+  @Post(':id/cancel')
+  async cancelRun(@Param('id') id: string) {
+    return runView(await this.cancel.execute(id));
+  }
+}

@@ -1,0 +1,59 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * The service's configuration: environment variables with defaults, validated once at start.
+ * A wrong value stops the process with the variable's name, what it expects and what it got.
+ */
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .default('postgresql://postgres@127.0.0.1:5432/iopath'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** Keeps one deployment's (or one test's) queues apart from another's on a shared Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, _ or -').default('iopath'),
+  API_HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: int(0, 65535).default(3000),
+  /** Simulations are CPU-bound: one per process is the default; add processes to use more cores. */
+  WORKER_CONCURRENCY: int(1, 64).default(1),
+  WORKER_ID: z.string().min(1).default(`${hostname()}:${process.pid}`),
+  /** How long a worker's claim on a job lasts without renewal; a killed worker's job is retried after it. */
+  WORKER_LOCK_MS: int(1000, 3_600_000).default(30_000),
+  WORKER_STALLED_CHECK_MS: int(500, 3_600_000).default(30_000),
+  RUN_ATTEMPTS: int(1, 20).default(3),
+  RUN_BACKOFF_MS: int(0, 600_000).default(2_000),
+  /** How often a worker looks for runs that Postgres has queued and Redis does not know. */
+  RECONCILE_INTERVAL_MS: int(1000, 3_600_000).default(30_000),
+  /** A run left QUEUED this long without a job is re-enqueued (the API enqueues right after commit). */
+  RECONCILE_GRACE_MS: int(0, 3_600_000).default(10_000),
+  /** Specs whose estimated work is over this many events are refused at submission. */
+  MAX_EVENTS_PER_RUN: int(1000, 10_000_000_000).default(200_000_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type AppConfig = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  // An empty variable means "not set", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => {
+    const name = String(i.path[0]);
+    return `  ${name}: ${i.message} (got ${JSON.stringify(env[name])})`;
+  });
+  throw new ConfigError(`invalid configuration; fix these environment variables:\n${lines.join('\n')}`);
+}
+
+let cached: AppConfig | undefined;
+
+/** The process's configuration, read from the environment on first use. */
+export function loadConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { RunRepository, RunStatus, type Run } from '#persistence';
+import { AppError, assertId, notFound } from '../errors.js';
+import { RunQueue } from '../run-queue.js';
+
+/**
+ * Cancels a run. A QUEUED run loses its job; a RUNNING run is marked CANCELLED here and its
+ * worker, which checks the status each time it reports progress, aborts the simulation.
+ */
+@Injectable()
+export class CancelRun {
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly queue: RunQueue,
+  ) {}
+
+  async execute(id: string): Promise<Run> {
+    assertId(id, 'run');
+    const outcome = await this.runs.cancel(id);
+    if (!outcome.found) throw notFound('run', id);
+    switch (outcome.previous) {
+      case RunStatus.QUEUED:
+        await this.queue.remove(id);
+        return outcome.run;
+      case RunStatus.RUNNING:
+        return outcome.run;
+      case RunStatus.SUCCEEDED:
+      case RunStatus.FAILED:
+      case RunStatus.CANCELLED:
+        throw new AppError('CONFLICT', `run ${id} is already ${outcome.previous}; only QUEUED or RUNNING runs can be cancelled`);
+    }
+  }
+}

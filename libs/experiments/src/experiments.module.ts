@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { QueueModule } from '#queue';
+import { CancelRun } from './cancel-run/cancel-run.use-case.js';
+import { QueryRuns } from './query-runs/query-runs.use-case.js';
+import { ReconcileQueue } from './reconcile-queue/reconcile-queue.use-case.js';
+import { RunQueue } from './run-queue.js';
+import { RunSimulation } from './run-simulation/run-simulation.use-case.js';
+import { SubmitExperiment } from './submit-experiment/submit-experiment.use-case.js';
+
+const useCases = [SubmitExperiment, CancelRun, QueryRuns, RunSimulation, ReconcileQueue];
+
+/** The use-cases, shared by the API and the worker; `role` picks the queue connection's behaviour. */
+@Module({})
+export class ExperimentsModule {
+  static register(role: 'producer' | 'worker'): DynamicModule {
+    return {
+      module: ExperimentsModule,
+      imports: [QueueModule.register(role)],
+      providers: [RunQueue, ...useCases],
+      exports: [QueueModule, RunQueue, ...useCases],
+    };
+  }
+}

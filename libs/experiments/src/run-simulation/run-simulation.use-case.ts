@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { RunRepository } from '#persistence';
+import { CancelledError, flattenMetrics, SimError, simulate } from '#sim';
+
+export interface RunContext {
+  /** Which attempt this is counts from the job; on the last one a failure is final. */
+  finalAttempt: boolean;
+  /** Progress through the job (BullMQ), beside the Run row. */
+  onProgress?: (fraction: number) => Promise<void>;
+}
+
+export type RunOutcome = 'succeeded' | 'cancelled' | 'failed' | 'skipped';
+
+/** Thrown for a failure retrying cannot fix (the spec is refused): the worker does not retry it. */
+export class PermanentRunError extends Error {}
+
+/**
+ * Runs one replication of an experiment: claims the run, simulates it with libs/sim, and writes
+ * the result with its metrics. Safe to run twice for one run (a retried job after a worker
+ * crash): a finished run is skipped, and the write replaces rather than adds.
+ */
+@Injectable()
+export class RunSimulation {
+  private readonly logger = new Logger(RunSimulation.name);
+
+  constructor(
+    private readonly runs: RunRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(runId: string, ctx: RunContext): Promise<RunOutcome> {
+    const run = await this.runs.claim(runId, this.config.WORKER_ID);
+    if (!run) return 'skipped'; // finished, cancelled or deleted meanwhile
+
+    const abort = new AbortController();
+    const progress = new ProgressWriter(async (f) => {
+      const stillRunning = await this.runs.reportProgress(runId, f);
+      if (!stillRunning) abort.abort();
+      await ctx.onProgress?.(f);
+    });
+    try {
+      const result = await simulate(run.spec, {
+        seed: Number(run.seed),
+        replication: run.replication,
+        signal: abort.signal,
+        maxEvents: this.config.MAX_EVENTS_PER_RUN,
+        onProgress: (f) => progress.offer(f),
+      });
+      await progress.settle();
+      const stored = await this.runs.succeed(runId, { runId, ...result }, flattenMetrics(result.metrics), result.model.version);
+      return stored ? 'succeeded' : 'cancelled';
+    } catch (err) {
+      await progress.settle();
+      if (err instanceof CancelledError) return 'cancelled';
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof SimError || err instanceof RangeError) {
+        await this.runs.fail(runId, err instanceof SimError ? err.code : 'INVALID_RUN', message, true);
+        throw new PermanentRunError(message);
+      }
+      this.logger.error(`run ${runId} attempt ${run.attempts} failed: ${err instanceof Error ? err.stack : message}`);
+      await this.runs.fail(
+        runId,
+        'INTERNAL',
+        ctx.finalAttempt ? `failed after ${run.attempts} attempt(s): ${message}` : `attempt ${run.attempts} failed, retrying: ${message}`,
+        ctx.finalAttempt,
+      );
+      throw err;
+    }
+  }
+}
+
+/**
+ * Writes progress without queueing writes behind a slow database: while one write is in flight
+ * newer fractions replace the pending one. simulate() calls back synchronously, so this is where
+ * its callbacks become awaited writes.
+ */
+class ProgressWriter {
+  private inFlight: Promise<void> | undefined;
+  private pending: number | undefined;
+
+  constructor(private readonly write: (fraction: number) => Promise<void>) {}
+
+  offer(fraction: number): void {
+    this.pending = fraction;
+    this.inFlight ??= this.drain();
+  }
+
+  async settle(): Promise<void> {
+    await this.inFlight;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending !== undefined) {
+        const f = this.pending;
+        this.pending = undefined;
+        await this.write(f).catch(() => undefined); // progress is advisory; the result write is not
+      }
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, RunStatus, type Run } from './generated/prisma/client.js';
+import { PrismaService } from './prisma.service.js';
+
+export { RunStatus };
+export type { Run };
+
+const ACTIVE: RunStatus[] = [RunStatus.QUEUED, RunStatus.RUNNING];
+
+export interface RunFilter {
+  status?: RunStatus[];
+  /** Runs whose experiment carries every one of these tags. */
+  tags?: string[];
+  systemPath?: string;
+  workloadKind?: string;
+  experimentId?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+export type RunOrder = { by: 'createdAt'; direction: 'asc' | 'desc' } | { by: 'metric'; metric: string; direction: 'asc' | 'desc' };
+
+/** Where a page starts: the sort key and id of the last row of the previous page. */
+export interface RunCursor {
+  key: number | string;
+  id: string;
+}
+
+export interface RunPage {
+  runs: Run[];
+  /** The cursor of each run in `runs`, for Relay edges. */
+  cursors: RunCursor[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export type CancelOutcome = { found: false } | { found: true; previous: RunStatus; run: Run };
+
+@Injectable()
+export class RunRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(id: string): Promise<Run | null> {
+    return this.prisma.run.findUnique({ where: { id } });
+  }
+
+  /**
+   * One page of runs, newest first or by a metric's value, with keyset pagination so a page
+   * stays right while new runs arrive. Runs without the metric are left out of a metric ordering.
+   */
+  async page(filter: RunFilter, order: RunOrder, limit: number, after?: RunCursor): Promise<RunPage> {
+    const byMetric = order.by === 'metric';
+    const key = byMetric ? Prisma.sql`m.value` : Prisma.sql`r.queued_at`;
+    const join = byMetric ? Prisma.sql`JOIN metric m ON m.run_id = r.id AND m.name = ${order.metric}` : Prisma.empty;
+    const where = this.conditions(filter);
+    const dir = order.direction === 'asc' ? Prisma.raw('ASC') : Prisma.raw('DESC');
+    const cmp = order.direction === 'asc' ? Prisma.raw('>') : Prisma.raw('<');
+    const cursorKey = after === undefined ? null : byMetric ? Prisma.sql`${Number(after.key)}::float8` : Prisma.sql`${String(after.key)}::timestamptz`;
+    const seek = after === undefined ? Prisma.empty : Prisma.sql`AND (${key}, r.id) ${cmp} (${cursorKey}, ${after.id}::uuid)`;
+    const from = Prisma.sql`FROM run r JOIN experiment e ON e.id = r.experiment_id ${join} WHERE ${where}`;
+
+    const [rows, counted] = await Promise.all([
+      this.prisma.$queryRaw<{ id: string; key: Date | number }[]>(
+        Prisma.sql`SELECT r.id, ${key} AS key ${from} ${seek} ORDER BY ${key} ${dir}, r.id ${dir} LIMIT ${limit + 1}`,
+      ),
+      this.prisma.$queryRaw<{ n: bigint }[]>(Prisma.sql`SELECT count(*) AS n ${from}`),
+    ]);
+    const pageRows = rows.slice(0, limit);
+    const runs = await this.prisma.run.findMany({ where: { id: { in: pageRows.map((r) => r.id) } } });
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    return {
+      runs: pageRows.map((r) => byId.get(r.id)!),
+      cursors: pageRows.map((r) => ({ id: r.id, key: r.key instanceof Date ? r.key.toISOString() : r.key })),
+      hasNextPage: rows.length > limit,
+      totalCount: Number(counted[0].n),
+    };
+  }
+
+  private conditions(f: RunFilter): Prisma.Sql {
+    const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
+    if (f.status?.length) parts.push(Prisma.sql`r.status::text IN (${Prisma.join(f.status)})`);
+    if (f.tags?.length) parts.push(Prisma.sql`e.tags @> ${f.tags}::text[]`);
+    if (f.systemPath) parts.push(Prisma.sql`e.system_path = ${f.systemPath}`);
+    if (f.workloadKind) parts.push(Prisma.sql`e.workload_kind = ${f.workloadKind}`);
+    if (f.experimentId) parts.push(Prisma.sql`r.experiment_id = ${f.experimentId}::uuid`);
+    if (f.createdAfter) parts.push(Prisma.sql`r.queued_at >= ${f.createdAfter}`);
+    if (f.createdBefore) parts.push(Prisma.sql`r.queued_at < ${f.createdBefore}`);
+    return Prisma.join(parts, ' AND ');
+  }
+
+  /**
+   * A worker takes a run: QUEUED (or RUNNING, when a crashed worker's job is retried) becomes
+   * RUNNING with one more attempt. Null when the run is finished or cancelled: nothing to do.
+   */
+  async claim(id: string, workerId: string): Promise<Run | null> {
+    const { count } = await this.prisma.run.updateMany({
+      where: { id, status: { in: ACTIVE } },
+      data: { status: RunStatus.RUNNING, attempts: { increment: 1 }, workerId, startedAt: new Date(), progress: 0, error: null, errorCode: null },
+    });
+    return count === 1 ? this.findById(id) : null;
+  }
+
+  /** Records progress; false when the run is no longer RUNNING (cancelled), so the worker stops. */
+  async reportProgress(id: string, progress: number): Promise<boolean> {
+    const { count } = await this.prisma.run.updateMany({ where: { id, status: RunStatus.RUNNING }, data: { progress } });
+    return count === 1;
+  }
+
+  /**
+   * The result and its metric rows in one transaction. A retried job replaces rather than adds
+   * (and the metric primary key forbids a second set); a run cancelled meanwhile stays cancelled.
+   */
+  async succeed(id: string, result: unknown, metrics: Record<string, number>, modelVersion: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.run.updateMany({
+        where: { id, status: RunStatus.RUNNING },
+        data: { status: RunStatus.SUCCEEDED, progress: 1, finishedAt: new Date(), result: result as Prisma.InputJsonValue, modelVersion },
+      });
+      if (count === 0) return false;
+      await tx.metric.deleteMany({ where: { runId: id } });
+      await tx.metric.createMany({ data: Object.entries(metrics).map(([name, value]) => ({ runId: id, name, value })) });
+      return true;
+    });
+  }
+
+  /** FAILED for good (`final`), or back to QUEUED with the error shown while a retry waits. */
+  async fail(id: string, errorCode: string, error: string, final: boolean): Promise<void> {
+    await this.prisma.run.updateMany({
+      where: { id, status: { in: ACTIVE } },
+      data: final ? { status: RunStatus.FAILED, errorCode, error, finishedAt: new Date() } : { status: RunStatus.QUEUED, errorCode, error },
+    });
+  }
+
+  /** Marks a QUEUED or RUNNING run CANCELLED, and says what it was before. */
+  async cancel(id: string): Promise<CancelOutcome> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ status: RunStatus }[]>`SELECT status FROM run WHERE id = ${id}::uuid FOR UPDATE`;
+      if (rows.length === 0) return { found: false };
+      const previous = rows[0].status;
+      const run = ACTIVE.includes(previous)
+        ? await tx.run.update({ where: { id }, data: { status: RunStatus.CANCELLED, finishedAt: new Date() } })
+        : await tx.run.findUniqueOrThrow({ where: { id } });
+      return { found: true, previous, run };
+    });
+  }
+
+  /** Runs queued (or running) before `before`: the reconciler checks that Redis has a job for each. */
+  findActiveSince(before: Date): Promise<Pick<Run, 'id' | 'status'>[]> {
+    return this.prisma.run.findMany({
+      where: { status: { in: ACTIVE }, queuedAt: { lt: before } },
+      select: { id: true, status: true },
+      orderBy: { queuedAt: 'asc' },
+      take: 10_000,
+    });
+  }
+}
