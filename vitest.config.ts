@@ -9,7 +9,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['libs/**/*.spec.ts', 'test/**/*.spec.ts'],
-    testTimeout: 60_000,
+    // End-to-end tests wait up to 60 s for a state (and then say which); the test limit is above that.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     // The fidelity scenarios are CPU-bound; two workers match the machine's two cores.
     pool: 'forks',

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { runView } from './views.js';
@@ -51,6 +51,7 @@ export class RunsController {
   }
 
   @Post(':id/cancel')
+  @HttpCode(200)
   async cancelRun(@Param('id') id: string) {
     return runView(await this.cancel.execute(id));
   }

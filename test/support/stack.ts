@@ -1,0 +1,191 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import request from 'supertest';
+
+/**
+ * A real iopath for end-to-end tests: its own Postgres database and Redis key prefix, the built
+ * API and worker started as their own processes (`dist/`, as `npm run start:api` / `start:worker`
+ * run them), and helpers that wait on database state rather than on sleeps.
+ */
+const ROOT = join(import.meta.dirname, '../..');
+const LOG_DIR = join(ROOT, '.iopath/test-logs');
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  log: string;
+}
+
+export class Stack {
+  readonly processes: Proc[] = [];
+  private workerCount = 0;
+
+  private constructor(
+    readonly name: string,
+    readonly env: Record<string, string>,
+    readonly db: pg.Pool,
+    readonly queue: Queue,
+    readonly apiUrl: string,
+  ) {}
+
+  static async start(name: string, options: { workers?: number; env?: Record<string, string> } = {}): Promise<Stack> {
+    for (const entry of ['apps/api/src/main.js', 'apps/worker/src/main.js']) {
+      if (!existsSync(join(ROOT, 'dist', entry))) throw new Error(`dist/${entry} is missing: run \`npm run build\` (npm test does) first`);
+    }
+    const databaseUrl = await freshDatabase(`iopath_e2e_${name}`);
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: `iopath-e2e-${name}-${process.pid}`,
+      API_HOST: '127.0.0.1',
+      API_PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...options.env,
+    };
+    const db = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+    const queue = new Queue('runs', { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
+    const stack = new Stack(name, env, db, queue, `http://127.0.0.1:${port}`);
+    await stack.spawn('api', 'apps/api/src/main.js', /api ready/);
+    for (let i = 0; i < (options.workers ?? 1); i++) await stack.startWorker();
+    return stack;
+  }
+
+  http() {
+    return request(this.apiUrl);
+  }
+
+  /** POSTs a GraphQL operation; returns the response body ({ data, errors }). */
+  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) {
+    const res = await this.http().post('/graphql').send({ query, variables });
+    return res.body as { data?: T; errors?: { message: string; extensions?: { code?: string; problems?: { path: string; message: string }[] } }[] };
+  }
+
+  async startWorker(env: Record<string, string> = {}): Promise<Proc> {
+    const n = ++this.workerCount;
+    return this.spawn(`worker-${n}`, 'apps/worker/src/main.js', /worker ready/, { WORKER_ID: `${this.name}-worker-${n}`, ...env });
+  }
+
+  /** SIGKILL: no shutdown hooks, no lock release — what a crashed machine does. */
+  async kill(proc: Proc): Promise<void> {
+    if (!isAlive(proc)) return;
+    const exited = new Promise((resolve) => proc.child.once('exit', resolve));
+    proc.child.kill('SIGKILL');
+    await exited;
+  }
+
+  async run(id: string) {
+    const { rows } = await this.db.query('SELECT * FROM run WHERE id = $1', [id]);
+    return rows[0] as { status: string; progress: number; attempts: number; result: unknown; error: string | null; worker_id: string | null } | undefined;
+  }
+
+  async metrics(runId: string): Promise<Record<string, number>> {
+    const { rows } = await this.db.query<{ name: string; value: number }>('SELECT name, value FROM metric WHERE run_id = $1', [runId]);
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  async count(table: 'experiment' | 'run' | 'metric'): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    return Number(rows[0].n);
+  }
+
+  /** Polls the database until `check` holds (every 50 ms); fails with `what` and the process logs. */
+  async waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${this.tailLogs()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  waitForStatus(runId: string, status: string, timeoutMs?: number) {
+    return this.waitFor(`run ${runId} to be ${status}`, async () => {
+      const run = await this.run(runId);
+      return run?.status === status ? run : undefined;
+    }, timeoutMs);
+  }
+
+  tailLogs(lines = 15): string {
+    return this.processes
+      .map((p) => `--- ${p.name} (${p.log})\n${readFileSync(p.log, 'utf8').trim().split('\n').slice(-lines).join('\n')}`)
+      .join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.processes
+        .filter(isAlive)
+        .map((p) => new Promise((resolve) => {
+          p.child.once('exit', resolve);
+          p.child.kill('SIGTERM');
+        })),
+    );
+    await this.queue.close();
+    await this.db.end();
+    await deleteKeys(this.env.REDIS_URL, this.env.QUEUE_PREFIX);
+  }
+
+  private async spawn(name: string, entry: string, ready: RegExp, env: Record<string, string> = {}): Promise<Proc> {
+    mkdirSync(LOG_DIR, { recursive: true });
+    const log = join(LOG_DIR, `${this.name}-${name}.log`);
+    const fd = openSync(log, 'w');
+    const child = spawn(process.execPath, [join('dist', entry)], { cwd: ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ['ignore', fd, fd] });
+    const proc = { name, child, log };
+    this.processes.push(proc);
+    await this.waitFor(`${name} to start`, async () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${readFileSync(log, 'utf8')}`);
+      return ready.test(readFileSync(log, 'utf8'));
+    }, 30_000);
+    return proc;
+  }
+}
+
+export function isAlive(proc: Proc): boolean {
+  return proc.child.exitCode === null && proc.child.signalCode === null;
+}
+
+async function freshDatabase(name: string): Promise<string> {
+  const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  base.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  base.pathname = `/${name}`;
+  return base.toString();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
