@@ -210,6 +210,8 @@ describe('listing runs', () => {
     const linux = await stack.http().get('/v1/runs').query({ tag: [tag, 'linux'], status: 'SUCCEEDED,RUNNING' }).expect(200);
     expect(linux.body.items.map((r: { id: string }) => r.id)).toEqual([runIds[4], runIds[2], runIds[0]]);
 
+    const noMetric = await stack.gql(PAGE, { orderBy: { by: 'METRIC' } });
+    expect(noMetric.errors![0].extensions!.problems![0].path).toBe('orderBy.metric');
     const badCursor = await stack.gql(PAGE, { after: 'garbage' });
     expect(badCursor.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     const badLimit = await stack.http().get('/v1/runs').query({ limit: 1000 }).expect(400);

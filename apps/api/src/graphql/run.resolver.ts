@@ -1,5 +1,5 @@
 import { Args, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CancelRun, encodeCursor, QueryRuns } from '#experiments';
+import { badInput, CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { RunOrderField, RunsFilter, RunsOrder, SortDirection } from './inputs.js';
 import { toExperimentModel, toRunModel } from './mappers.js';
 import { ExperimentModel, RunConnection, RunModel } from './run.model.js';
@@ -23,9 +23,12 @@ export class RunResolver {
     @Args('first', { type: () => Int, defaultValue: 20 }) first?: number,
     @Args('after', { nullable: true }) after?: string,
   ): Promise<RunConnection> {
+    if (orderBy?.by === RunOrderField.METRIC && !orderBy.metric) {
+      throw badInput([{ path: 'orderBy.metric', message: 'is required with by: METRIC, e.g. "latencyUs.get.p99"' }]);
+    }
     const page = await this.query.page({
       ...filter,
-      orderBy: orderBy?.by === RunOrderField.METRIC ? (orderBy.metric ?? '') : 'createdAt',
+      orderBy: orderBy?.by === RunOrderField.METRIC ? orderBy.metric : 'createdAt',
       direction: orderBy?.direction === SortDirection.ASC ? 'asc' : 'desc',
       first,
       after,
