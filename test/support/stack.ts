@@ -37,7 +37,8 @@ export class Stack {
     for (const entry of ['apps/api/src/main.js', 'apps/worker/src/main.js']) {
       if (!existsSync(join(ROOT, 'dist', entry))) throw new Error(`dist/${entry} is missing: run \`npm run build\` (npm test does) first`);
     }
-    const databaseUrl = await freshDatabase(`iopath_e2e_${name}`);
+    // Per process, so two checkouts testing on one machine do not share a database or queue.
+    const databaseUrl = await freshDatabase(`iopath_e2e_${name}_${process.pid}`);
     const port = await freePort();
     const env = {
       DATABASE_URL: databaseUrl,
@@ -130,6 +131,7 @@ export class Stack {
     await this.queue.close();
     await this.db.end();
     await deleteKeys(this.env.REDIS_URL, this.env.QUEUE_PREFIX);
+    await dropDatabase(this.env.DATABASE_URL);
   }
 
   private async spawn(name: string, entry: string, ready: RegExp, env: Record<string, string> = {}): Promise<Proc> {
@@ -151,19 +153,31 @@ export function isAlive(proc: Proc): boolean {
   return proc.child.exitCode === null && proc.child.signalCode === null;
 }
 
-async function freshDatabase(name: string): Promise<string> {
-  const base = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-  base.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
+    return await work(client);
   } finally {
-    await admin.end();
+    await client.end();
   }
-  base.pathname = `/${name}`;
-  return base.toString();
+}
+
+async function freshDatabase(name: string): Promise<string> {
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 function freePort(): Promise<number> {
