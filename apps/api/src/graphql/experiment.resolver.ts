@@ -1,7 +1,7 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { QueryRuns, SubmitExperiment } from '#experiments';
 import { SubmitExperimentInput } from './inputs.js';
-import { toExperimentModel } from './mappers.js';
+import { experimentView } from '../views.js';
 import { ExperimentModel } from './run.model.js';
 
 @Resolver(() => ExperimentModel)
@@ -13,11 +13,11 @@ export class ExperimentResolver {
 
   @Mutation(() => ExperimentModel, { description: 'Validates, stores and queues an experiment: one run per replication.' })
   async submitExperiment(@Args('input') input: SubmitExperimentInput): Promise<ExperimentModel> {
-    return toExperimentModel(await this.submit.execute({ ...input }));
+    return experimentView(await this.submit.execute({ ...input }));
   }
 
   @Query(() => ExperimentModel)
   async experiment(@Args('id', { type: () => ID }) id: string): Promise<ExperimentModel> {
-    return toExperimentModel(await this.query.experiment(id));
+    return experimentView(await this.query.experiment(id));
   }
 }

@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON, GraphQLSafeInt } from 'graphql-scalars';
 import { RunStatus } from '#persistence';
+import type { ExperimentView, RunView } from '../views.js';
 
 registerEnumType(RunStatus, { name: 'RunStatus', description: 'QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED' });
 
@@ -73,7 +74,7 @@ export class RunMetrics {
 }
 
 @ObjectType({ description: 'One replication of an experiment, simulated by a worker.' })
-export class RunModel {
+export class RunModel implements RunView {
   @Field(() => ID) id!: string;
   @Field(() => ID) experimentId!: string;
   @Field(() => RunStatus) status!: RunStatus;
@@ -81,24 +82,26 @@ export class RunModel {
   @Field(() => GraphQLSafeInt) seed!: number;
   @Field(() => Int) replication!: number;
   @Field(() => Int) attempts!: number;
-  @Field({ nullable: true }) workerId?: string;
-  @Field({ nullable: true, description: 'Why the run failed (or why its last attempt failed, while a retry waits).' }) error?: string;
-  @Field({ nullable: true }) errorCode?: string;
-  @Field({ nullable: true, description: 'libs/sim version and calibration hash the result came from.' }) modelVersion?: string;
+  @Field(() => String, { nullable: true }) workerId!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why the run failed (or why its last attempt failed, while a retry waits).' })
+  error!: string | null;
+  @Field(() => String, { nullable: true }) errorCode!: string | null;
+  @Field(() => String, { nullable: true, description: 'libs/sim version and calibration hash the result came from.' })
+  modelVersion!: string | null;
   @Field() queuedAt!: Date;
-  @Field({ nullable: true }) startedAt?: Date;
-  @Field({ nullable: true }) finishedAt?: Date;
-  @Field(() => GraphQLJSON, { description: 'The resolved spec, every default filled in.' }) spec!: unknown;
-  @Field(() => RunMetrics, { nullable: true }) metrics?: RunMetrics;
-  @Field(() => GraphQLJSON, { nullable: true, description: 'The full result as stored: runId, spec, metrics, model.' }) result?: unknown;
+  @Field(() => Date, { nullable: true }) startedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => GraphQLJSON, { description: 'The resolved spec, every default filled in.' }) spec!: RunView['spec'];
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The full result as stored: runId, spec, metrics, model.' })
+  result!: RunView['result'];
 }
 
 @ObjectType({ description: 'A submitted experiment: the spec as written, and one run per replication.' })
-export class ExperimentModel {
+export class ExperimentModel implements ExperimentView {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => [String]) tags!: string[];
-  @Field(() => GraphQLJSON, { description: 'The spec as submitted.' }) spec!: unknown;
+  @Field(() => GraphQLJSON, { description: 'The spec as submitted.' }) spec!: ExperimentView['spec'];
   @Field() systemPath!: string;
   @Field() workloadKind!: string;
   @Field() createdAt!: Date;

@@ -1,8 +1,8 @@
 import { Args, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badInput, CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { RunOrderField, RunsFilter, RunsOrder, SortDirection } from './inputs.js';
-import { toExperimentModel, toRunModel } from './mappers.js';
-import { ExperimentModel, RunConnection, RunModel } from './run.model.js';
+import { experimentView, runView } from '../views.js';
+import { ExperimentModel, RunConnection, RunMetrics, RunModel } from './run.model.js';
 
 @Resolver(() => RunModel)
 export class RunResolver {
@@ -13,7 +13,7 @@ export class RunResolver {
 
   @Query(() => RunModel)
   async run(@Args('id', { type: () => ID }) id: string): Promise<RunModel> {
-    return toRunModel(await this.query.run(id));
+    return runView(await this.query.run(id));
   }
 
   @Query(() => RunConnection, { description: 'Runs, newest first or by a metric, as a Relay connection.' })
@@ -33,23 +33,28 @@ export class RunResolver {
       first,
       after,
     });
-    const edges = page.runs.map((run, i) => ({ cursor: encodeCursor(page.cursors[i]), node: toRunModel(run) }));
+    const edges = page.runs.map((run, i) => ({ cursor: encodeCursor(page.cursors[i]), node: runView(run) }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor }, totalCount: page.totalCount };
   }
 
   @Mutation(() => RunModel, { description: 'Cancels a QUEUED or RUNNING run.' })
   async cancelRun(@Args('id', { type: () => ID }) id: string): Promise<RunModel> {
-    return toRunModel(await this.cancel.execute(id));
+    return runView(await this.cancel.execute(id));
   }
 
   @ResolveField(() => ExperimentModel)
   async experiment(@Parent() run: RunModel): Promise<ExperimentModel> {
-    return toExperimentModel(await this.query.experiment(run.experimentId));
+    return experimentView(await this.query.experiment(run.experimentId));
+  }
+
+  @ResolveField(() => RunMetrics, { nullable: true, description: 'The headline metrics, typed; null until the run succeeds.' })
+  metrics(@Parent() run: RunModel): RunMetrics | null {
+    return (run.result as { metrics?: RunMetrics } | null)?.metrics ?? null;
   }
 
   @ResolveField(() => Float, { nullable: true, description: 'Any stored metric by its dotted name, e.g. latencyUs.get.p99.' })
   metric(@Parent() run: RunModel, @Args('name') name: string): number | null {
-    let value: unknown = run.result && (run.result as { metrics?: unknown }).metrics;
+    let value: unknown = this.metrics(run);
     for (const part of name.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
     return typeof value === 'number' ? value : null;
   }

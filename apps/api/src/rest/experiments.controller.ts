@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@
 import type { Response } from 'express';
 import { QueryRuns, SubmitExperiment } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
-import { experimentView } from './views.js';
+import { experimentView } from '../views.js';
 
 @Controller('v1/experiments')
 @UseFilters(HttpErrorFilter)

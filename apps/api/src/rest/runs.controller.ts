@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
-import { runView } from './views.js';
+import { runView } from '../views.js';
 
 /** Query strings repeat a key for a list (`?tag=a&tag=b`) or separate with commas (`?status=QUEUED,RUNNING`). */
 function list(v: string | string[] | undefined): string[] | undefined {

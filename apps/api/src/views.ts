@@ -1,6 +1,12 @@
-import type { ExperimentWithRuns, Run } from '#persistence';
+import type { Experiment, ExperimentWithRuns, Run } from '#persistence';
 
-/** The JSON shape of a run over REST: the Run row, with the stored result as EXPERIMENT-SPEC.md's Result. */
+/**
+ * What a client sees of a run and an experiment — one shape for REST and GraphQL (whose object
+ * types declare the same fields), so the two cannot drift.
+ */
+export type RunView = ReturnType<typeof runView>;
+export type ExperimentView = ReturnType<typeof experimentView>;
+
 export function runView(run: Run) {
   return {
     id: run.id,
@@ -11,17 +17,19 @@ export function runView(run: Run) {
     replication: run.replication,
     attempts: run.attempts,
     workerId: run.workerId,
-    error: run.error === null ? null : { code: run.errorCode, message: run.error },
+    errorCode: run.errorCode,
+    error: run.error,
     modelVersion: run.modelVersion,
     queuedAt: run.queuedAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     spec: run.spec,
+    /** The stored result, as EXPERIMENT-SPEC.md's Result: runId, spec, metrics, model. */
     result: run.result,
   };
 }
 
-export function experimentView(e: ExperimentWithRuns) {
+export function experimentView(e: Experiment | ExperimentWithRuns) {
   return {
     id: e.id,
     name: e.name,
@@ -30,6 +38,6 @@ export function experimentView(e: ExperimentWithRuns) {
     systemPath: e.systemPath,
     workloadKind: e.workloadKind,
     createdAt: e.createdAt,
-    runs: e.runs.map(runView),
+    runs: 'runs' in e ? e.runs.map(runView) : [],
   };
 }
