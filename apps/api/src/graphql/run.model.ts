@@ -73,7 +73,7 @@ export class RunMetrics {
   @Field(() => Float) wallMs!: number;
 }
 
-@ObjectType({ description: 'One replication of an experiment, simulated by a worker.' })
+@ObjectType('Run', { description: 'One replication of an experiment, simulated by a worker.' })
 export class RunModel implements RunView {
   @Field(() => ID) id!: string;
   @Field(() => ID) experimentId!: string;
@@ -96,7 +96,7 @@ export class RunModel implements RunView {
   result!: RunView['result'];
 }
 
-@ObjectType({ description: 'A submitted experiment: the spec as written, and one run per replication.' })
+@ObjectType('Experiment', { description: 'A submitted experiment: the spec as written, and one run per replication.' })
 export class ExperimentModel implements ExperimentView {
   @Field(() => ID) id!: string;
   @Field() name!: string;
