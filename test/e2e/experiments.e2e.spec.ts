@@ -101,6 +101,27 @@ describe('GraphQL', () => {
   });
 });
 
+describe('GraphQL: the typed result of the newer models', () => {
+  it('a web request in a trap-and-emulate VM reports hit/miss latency, crossings per event and the TLB', async () => {
+    const spec = { system: { path: 'vm', vm: { virtualization: 'trap-and-emulate' } }, workload: { kind: 'web' }, ...SHORT };
+    const { data } = await stack.gql<{ submitExperiment: { runs: { id: string }[] } }>(SUBMIT, { input: { spec } });
+    const runId = data!.submitExperiment.runs[0].id;
+    await stack.waitForStatus(runId, 'SUCCEEDED');
+    const q = await stack.gql<{ run: { metrics: Record<string, Record<string, unknown>> } }>(
+      `query($id: ID!) { run(id: $id) { metrics {
+        latencyUs { hit { mean } miss { mean } } breakdown { miss { hardwarePct } }
+        crossingsPerEvent { interrupt syscall } tlb { missRate walkRefsPerMiss walkRefsWorstCase } } } }`,
+      { id: runId },
+    );
+    expect(q.errors).toBeUndefined();
+    const expected = (await simulate(spec)).metrics;
+    const m = q.data!.run.metrics;
+    expect(m.crossingsPerEvent).toEqual({ interrupt: 4, syscall: 4 });
+    expect(m.tlb).toEqual(expected.tlb);
+    expect(m.latencyUs).toEqual({ hit: { mean: expected.latencyUs.hit.mean }, miss: { mean: expected.latencyUs.miss.mean } });
+  });
+});
+
 describe('REST /v1', () => {
   it('submits with replications, one run each, and each equals that replication of simulate()', async () => {
     const spec = { replications: 2, workload: { kind: 'kv', kv: { server: 'memcached' } }, ...SHORT };

@@ -2,7 +2,7 @@ import { BudgetExceededError } from './errors.js';
 import { CAL } from './model/calibration.js';
 import { pcieWireBytes } from './model/hardware.js';
 import type { RequestPath, Stage } from './model/stage.js';
-import type { Operation } from './model/workload.js';
+import { clientLoad, operationMix, serverOf, type Operation } from './model/workload.js';
 import type { ResolvedSpec } from './spec/resolve.js';
 
 export const DEFAULT_MAX_EVENTS = 200_000_000;
@@ -36,12 +36,10 @@ export interface WorkEstimate {
  * Throws BudgetExceededError when it is over `maxEvents`.
  */
 export function estimateWork(spec: ResolvedSpec, paths: Partial<Record<Operation, RequestPath>>, maxEvents: number): WorkEstimate {
-  const kv = spec.workload.kv;
   const hw = spec.hardware;
-  const mix: [Operation, number][] = [
-    ['get', kv.getRatio],
-    ['set', 1 - kv.getRatio],
-  ];
+  const mix = operationMix(spec);
+  const { clients, load } = clientLoad(spec);
+  const singleThread = serverOf(spec) === 'redis';
   let eventsPerRequest = 0;
   let cpuNs = 0;
   let threadNs = 0;
@@ -56,19 +54,19 @@ export function estimateWork(spec: ResolvedSpec, paths: Partial<Record<Operation
       if (s.kind === 'cpu') cpuNs += (share * s.cycles) / hw.cpu.ghz;
       if (s.kind === 'storage') {
         storageNs += (share * CAL.storage[hw.storage.kind].commandOccupancyUs * 1000);
-        threadNs += share * hw.storage.writeLatencyUs * 1000;
+        threadNs += share * (s.op === 'read' ? hw.storage.readLatencyUs : hw.storage.writeLatencyUs) * 1000;
       }
       if (s.kind === 'pcie') pcieBytes += share * pcieWireBytes(s.bytes);
     }
     wireBytes += share * (path.requestFrameBytes + path.replyFrameBytes + 2 * CAL.ethernet.wireOverheadBytes);
   }
-  const threadsUsable = kv.server === 'redis' ? 1 : hw.cpu.cores;
+  const threadsUsable = singleThread ? 1 : hw.cpu.cores;
   const bounds = [
-    (threadsUsable * 1e9) / Math.max(1, cpuNs + (kv.server === 'redis' ? threadNs : 0)),
+    (threadsUsable * 1e9) / Math.max(1, cpuNs + (singleThread ? threadNs : 0)),
     storageNs > 0 ? 1e9 / storageNs : Infinity,
     (hw.nic.ports * hw.nic.gbps * 1e9) / 8 / Math.max(1, wireBytes / 2),
     (hw.pcie.gbps * 1e9) / 8 / Math.max(1, pcieBytes),
-    kv.load.kind === 'open' ? kv.load.rateOpsPerSec : (kv.clients * kv.load.outstanding * 1e9) / (CAL.client.thinkNs + cpuNs),
+    load.kind === 'open' ? load.rateOpsPerSec : (clients * load.outstanding * 1e9) / (CAL.client.thinkNs + cpuNs),
   ];
   const requestsPerSecond = Math.min(...bounds);
   const d = spec.duration;

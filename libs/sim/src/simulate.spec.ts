@@ -78,7 +78,7 @@ describe('simulate', () => {
   it('refuses combinations that make no sense, saying how to fix them', async () => {
     await expect(simulate({ system: { path: 'linux', storagePath: 'arrakis-vsa' } })).rejects.toThrow(/system.storagePath: .*only on system.path: arrakis/);
     await expect(simulate({ nic: { program: [{ match: {}, actions: [] }] } })).rejects.toThrow(/nic.program: .*steering: flexnic/);
-    await expect(simulate({ workload: { kind: 'web' } })).rejects.toBeInstanceOf(NotModelledError);
+    await expect(simulate({ workload: { kind: 'analytics' } })).rejects.toBeInstanceOf(NotModelledError);
   });
 
   it('refuses work over the budget with the estimate and the limit', async () => {

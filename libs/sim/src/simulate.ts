@@ -4,9 +4,10 @@ import { estimateWork, DEFAULT_MAX_EVENTS, type WorkEstimate } from './budget.js
 import { MetricsCollector, type Breakdown } from './model/collector.js';
 import { buildPath } from './model/paths/index.js';
 import { LoadGenerator, ServerModel } from './model/server.js';
-import type { Crossings, RequestPath } from './model/stage.js';
+import { translation, type Translation } from './model/translation.js';
+import { crossingsPerEvent, type Crossings, type RequestPath, type StageEvent } from './model/stage.js';
 import { findBottleneck, measureUtilization, type Bottleneck, type Utilization } from './model/utilization.js';
-import { requestShape, type Operation } from './model/workload.js';
+import { operationMix, requestShape, type Operation } from './model/workload.js';
 import { StreamFactory } from './random/streams.js';
 import { resolveSpec, type ResolvedSpec } from './spec/resolve.js';
 import { confidenceInterval, type ConfidenceInterval } from './stats/confidence.js';
@@ -19,6 +20,10 @@ export interface Metrics {
   latencyUs: Record<string, LatencySummary>;
   breakdown: Record<string, Breakdown>;
   crossings: Crossings;
+  /** Extension: mean crossings of one interrupt and of one system call on this path. */
+  crossingsPerEvent: Record<StageEvent, number>;
+  /** Address translation: TLB miss rate and page-walk references per miss (mean and worst case). */
+  tlb: Omit<Translation, 'missesPerRequest'>;
   utilization: Utilization;
   bottleneck: Bottleneck;
   /** Extension: requests measured and simulated time measured. */
@@ -110,9 +115,14 @@ function prepare(input: unknown, options: Pick<SimulateOptions, 'seed' | 'maxEve
   return { spec, paths, estimate };
 }
 
+function tlbMetrics(spec: ResolvedSpec): Metrics['tlb'] {
+  const { missRate, walkRefsPerMiss, walkRefsWorstCase } = translation(spec);
+  return { missRate, walkRefsPerMiss, walkRefsWorstCase };
+}
+
 function refuseUnmodelled(spec: ResolvedSpec): void {
-  if (spec.workload.kind !== 'kv') {
-    throw new NotModelledError('workload.kind', `'${spec.workload.kind}' is not modelled yet; this version runs kv workloads`);
+  if (spec.workload.kind === 'analytics') {
+    throw new NotModelledError('workload.kind', "'analytics' is not modelled yet; this version runs kv and web workloads");
   }
   if (spec.nic.steering === 'flexnic') {
     throw new NotModelledError('nic.steering', "'flexnic' (the match+action pipeline) is not modelled yet; use rss");
@@ -124,9 +134,7 @@ function refuseUnmodelled(spec: ResolvedSpec): void {
 
 export function buildPaths(spec: ResolvedSpec): Partial<Record<Operation, RequestPath>> {
   const paths: Partial<Record<Operation, RequestPath>> = {};
-  const kv = spec.workload.kv;
-  if (kv.getRatio > 0) paths.get = buildPath(spec, requestShape(spec, 'get'));
-  if (kv.getRatio < 1) paths.set = buildPath(spec, requestShape(spec, 'set'));
+  for (const [op, share] of operationMix(spec)) if (share > 0) paths[op] = buildPath(spec, requestShape(spec, op));
   return paths;
 }
 
@@ -172,6 +180,8 @@ async function runReplication(
     latencyUs: server.metrics.latencyUs(),
     breakdown: server.metrics.breakdown(),
     crossings: server.metrics.crossings(),
+    tlb: tlbMetrics(spec),
+    crossingsPerEvent: crossingsPerEvent(operationMix(spec).flatMap(([op, share]) => (paths[op] ? [{ path: paths[op], share }] : []))),
     utilization,
     bottleneck: findBottleneck(utilization),
     requests: server.measuredCompletions,
@@ -207,6 +217,8 @@ function poolReplications(runs: Metrics[], pooled: MetricsCollector): Metrics {
     latencyUs: pooled.latencyUs(),
     breakdown: pooled.breakdown(),
     crossings: pooled.crossings(),
+    crossingsPerEvent: first.crossingsPerEvent,
+    tlb: first.tlb,
     utilization,
     bottleneck: mostCommon(runs.map((m) => m.bottleneck)),
     requests: runs.reduce((a, m) => a + m.requests, 0),

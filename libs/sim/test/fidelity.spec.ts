@@ -77,3 +77,33 @@ describe('fidelity: the wire', () => {
     expect(frameTimeNs(64, 10)).toBeCloseTo(67.2, 6);
   });
 });
+
+describe('fidelity: virtualization', () => {
+  const short = { duration: { measureUs: 5_000 } };
+
+  it('vm-crossings: an interrupt plus a read system call cross 8 times in a trap-and-emulate VM, 4 natively', async () => {
+    const c = seed('vm-crossings');
+    const perPair = async (run: string) => {
+      const { crossingsPerEvent } = (await simulate(merge(c.runs![run], short))).metrics;
+      return crossingsPerEvent.interrupt + crossingsPerEvent.syscall;
+    };
+    expect(await perPair('vm')).toBe(c.expect!['crossings per (interrupt + read syscall), vm']);
+    expect(await perPair('native')).toBe(c.expect!.native);
+  });
+
+  it('nested-page-walk: a TLB miss walks up to 24 references with nested paging, 4 natively and with shadow tables', async () => {
+    const c = seed('nested-page-walk');
+    // The worst case is the walk with no page-walk cache to help.
+    const tlb = async (system: Record<string, unknown>, pageWalkCache: boolean) =>
+      (await simulate({ system, hardware: { memory: { pageWalkCache } }, ...short })).metrics.tlb;
+    const nested = await tlb({ path: 'vm', vm: { paging: 'nested' } }, false);
+    expect(nested.walkRefsPerMiss).toBe(c.expect!['walkRefsPerMiss nested worst case']);
+    expect(nested.walkRefsWorstCase).toBe(c.expect!['walkRefsPerMiss nested worst case']);
+    expect((await tlb({ path: 'linux' }, false)).walkRefsPerMiss).toBe(c.expect!.native);
+    expect((await tlb({ path: 'vm', vm: { paging: 'shadow' } }, false)).walkRefsPerMiss).toBe(c.expect!.shadow);
+    // Page-walk caches cut the nested walk far below its worst case, and it stays above native.
+    const cached = await tlb({ path: 'vm', vm: { paging: 'nested' } }, true);
+    expect(cached.walkRefsPerMiss).toBeLessThan(nested.walkRefsPerMiss / 3);
+    expect(cached.walkRefsPerMiss).toBeGreaterThan((await tlb({ path: 'linux' }, true)).walkRefsPerMiss);
+  });
+});

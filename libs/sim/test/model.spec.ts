@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPath, requestShape, resolveSpec, simulate } from '../src/index.js';
+import { buildPath, CAL, requestShape, resolveSpec, simulate } from '../src/index.js';
+import { merge } from './seed-cases.js';
 import type { Metrics } from '../src/index.js';
 
 /**
@@ -112,5 +113,74 @@ describe('the model away from the published points', () => {
     const arrakis = (await run('arrakis')).metrics;
     expect(arrakis.bottleneck).toBe('storage');
     expect(arrakis.utilization.storage).toBeGreaterThan(0.9);
+  });
+});
+
+describe('the web request path', () => {
+  const web = (over: Record<string, unknown> = {}) => merge({ workload: { kind: 'web', web: { clients: 1 } }, duration: { measureUs: 20_000 } }, over);
+
+  it('a page-cache miss costs the device read on top of a hit, on every path; Arrakis serves hits fastest', async () => {
+    const hits: Record<string, number> = {};
+    for (const path of ['linux', 'container', 'vm', 'arrakis']) {
+      const m = (await simulate(web({ system: { path } }))).metrics;
+      const readUs = CAL.storage['raid-flash-cache'].readLatencyUs;
+      expect(m.latencyUs.miss.mean - m.latencyUs.hit.mean, path).toBeGreaterThan(readUs);
+      expect(m.latencyUs.miss.mean - m.latencyUs.hit.mean, path).toBeLessThan(readUs + 30);
+      hits[path] = m.latencyUs.hit.mean;
+    }
+    expect(hits.arrakis).toBeLessThan(hits.linux);
+    expect(hits.linux).toBeLessThan(hits.container);
+    expect(hits.linux).toBeLessThan(hits.vm);
+  });
+
+  it('counts its crossings from the stages: an interrupt and four system calls natively, none on Arrakis', async () => {
+    const linux = (await simulate(web())).metrics;
+    expect(linux.crossings).toEqual({ userKernel: 10, guestHost: 0, vmExits: 0 }); // interrupt, epoll, recv, read, send
+    expect(linux.crossingsPerEvent).toEqual({ interrupt: 2, syscall: 2 });
+    const arrakis = (await simulate(web({ system: { path: 'arrakis' } }))).metrics;
+    expect(arrakis.crossings).toEqual({ userKernel: 0, guestHost: 0, vmExits: 0 });
+  });
+
+  it('hardware-assisted VMs exit for interrupts only; SR-IOV not even for those', async () => {
+    const per = async (vm: Record<string, unknown>) => (await simulate(web({ system: { path: 'vm', vm } }))).metrics.crossingsPerEvent;
+    expect(await per({ virtualization: 'hardware' })).toEqual({ interrupt: 4, syscall: 2 });
+    expect(await per({ virtualization: 'hardware', io: 'sriov' })).toEqual({ interrupt: 2, syscall: 2 });
+    expect(await per({ virtualization: 'trap-and-emulate' })).toEqual({ interrupt: 4, syscall: 4 });
+  });
+
+  it('large files fill the wire: 64 KB replies make the NIC the bottleneck', async () => {
+    const m = (await simulate(web({ workload: { web: { fileBytes: 65_536, clients: 64, pageCacheHitRatio: 1 } } }))).metrics;
+    expect(m.bottleneck).toBe('nic');
+    expect(m.throughputOpsPerSec * 65_536 * 8).toBeLessThan(10e9);
+    expect(m.throughputOpsPerSec * 65_536 * 8).toBeGreaterThan(0.9e9 * 9);
+  });
+});
+
+describe('guest memory', () => {
+  const kv = (system: Record<string, unknown>, memory: Record<string, unknown> = {}) =>
+    simulate({
+      system,
+      hardware: { memory },
+      workload: { kind: 'kv', kv: { server: 'memcached', keys: 1_000_000, clients: 1 } },
+      duration: { measureUs: 20_000 },
+    });
+
+  it('the TLB misses only when the working set exceeds its reach; huge pages extend the reach', async () => {
+    expect((await kv({ path: 'linux' })).metrics.tlb.missRate).toBeGreaterThan(0.9); // 160 MB over 2 MB of reach
+    expect((await kv({ path: 'linux' }, { pageKB: 2048 })).metrics.tlb.missRate).toBe(0); // 1 GB of reach
+  });
+
+  it('nested paging pays its longer walks in time; shadow paging pays exits when the guest updates page tables', async () => {
+    const lat = async (vm: Record<string, unknown>, memory: Record<string, unknown> = {}) =>
+      (await kv({ path: 'vm', vm }, memory)).metrics;
+    const nested = await lat({ paging: 'nested' }, { pageWalkCache: false });
+    const shadow = await lat({ paging: 'shadow' }, { pageWalkCache: false });
+    expect(nested.latencyUs.get.mean - shadow.latencyUs.get.mean).toBeGreaterThan(0.4); // ~2 misses × 20 refs × 15 ns
+    const updating = await lat({ paging: 'shadow', pageTableUpdatesPerRequest: 2 });
+    const baseline = await lat({ paging: 'shadow' });
+    expect(updating.crossings.vmExits - baseline.crossings.vmExits).toBe(2);
+    expect(updating.latencyUs.get.mean).toBeGreaterThan(baseline.latencyUs.get.mean + 5); // 2 × 12,733 P4 cycles
+    const nestedUpdating = await lat({ paging: 'nested', pageTableUpdatesPerRequest: 2 });
+    expect(nestedUpdating.crossings.vmExits).toBe(baseline.crossings.vmExits); // nested paging lets the guest write its tables
   });
 });

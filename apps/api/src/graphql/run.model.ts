@@ -15,11 +15,13 @@ export class LatencySummary {
   @Field(() => Float) max!: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Per operation kind: KV get/set, web hit/miss (page cache), and all requests.' })
 export class LatencyByOperation {
   @Field(() => LatencySummary) all!: LatencySummary;
   @Field(() => LatencySummary, { nullable: true }) get?: LatencySummary;
   @Field(() => LatencySummary, { nullable: true }) set?: LatencySummary;
+  @Field(() => LatencySummary, { nullable: true }) hit?: LatencySummary;
+  @Field(() => LatencySummary, { nullable: true }) miss?: LatencySummary;
 }
 
 @ObjectType({ description: 'Mean time per request by domain, in ns and % of the service time.' })
@@ -40,6 +42,8 @@ export class BreakdownByOperation {
   @Field(() => Breakdown) all!: Breakdown;
   @Field(() => Breakdown, { nullable: true }) get?: Breakdown;
   @Field(() => Breakdown, { nullable: true }) set?: Breakdown;
+  @Field(() => Breakdown, { nullable: true }) hit?: Breakdown;
+  @Field(() => Breakdown, { nullable: true }) miss?: Breakdown;
 }
 
 @ObjectType({ description: 'Mean crossings per request.' })
@@ -47,6 +51,19 @@ export class Crossings {
   @Field(() => Float) userKernel!: number;
   @Field(() => Float) guestHost!: number;
   @Field(() => Float) vmExits!: number;
+}
+
+@ObjectType({ description: 'Mean crossings (user↔kernel plus guest↔host) of one interrupt and of one system call.' })
+export class CrossingsPerEvent {
+  @Field(() => Float) interrupt!: number;
+  @Field(() => Float) syscall!: number;
+}
+
+@ObjectType({ description: 'Address translation: TLB miss rate and page-table references per miss.' })
+export class Tlb {
+  @Field(() => Float) missRate!: number;
+  @Field(() => Float, { description: 'Mean, after the page-walk caches.' }) walkRefsPerMiss!: number;
+  @Field(() => Float, { description: 'With every walk cache missing: 4 native or shadow, 24 nested.' }) walkRefsWorstCase!: number;
 }
 
 @ObjectType({ description: 'Busy fraction (0–1) of each resource over the measured time.' })
@@ -65,6 +82,8 @@ export class RunMetrics {
   @Field(() => LatencyByOperation) latencyUs!: LatencyByOperation;
   @Field(() => BreakdownByOperation) breakdown!: BreakdownByOperation;
   @Field(() => Crossings) crossings!: Crossings;
+  @Field(() => CrossingsPerEvent) crossingsPerEvent!: CrossingsPerEvent;
+  @Field(() => Tlb) tlb!: Tlb;
   @Field(() => Utilization) utilization!: Utilization;
   @Field({ description: 'cpu | nic | pcie | storage | locks | none' }) bottleneck!: string;
   @Field(() => Float) requests!: number;

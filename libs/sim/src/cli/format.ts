@@ -1,14 +1,15 @@
 import Table from 'cli-table3';
+import { clientLoad, serverOf } from '../model/workload.js';
 import type { SimulationResult } from '../simulate.js';
 
 /** A person-readable summary of a result: latency, breakdown, crossings, utilization. */
 export function formatResult(r: SimulationResult): string {
   const m = r.metrics;
   const lines: string[] = [];
-  const kv = r.spec.workload.kv;
+  const server = serverOf(r.spec);
   lines.push(
-    `${r.spec.name}: ${kv.server} on ${r.spec.system.path}, ${r.spec.hardware.cpu.cores} cores @ ${r.spec.hardware.cpu.ghz} GHz, ` +
-      `${kv.clients} clients, seed ${r.spec.seed}, model ${r.model.version}`,
+    `${r.spec.name}: ${server === 'web' ? 'web server' : server} on ${r.spec.system.path}, ${r.spec.hardware.cpu.cores} cores @ ${r.spec.hardware.cpu.ghz} GHz, ` +
+      `${clientLoad(r.spec).clients} clients, seed ${r.spec.seed}, model ${r.model.version}`,
   );
   lines.push(`throughput ${fmt(m.throughputOpsPerSec)} ops/s   bottleneck ${m.bottleneck}   ${m.requests} requests measured`);
 
@@ -25,7 +26,13 @@ export function formatResult(r: SimulationResult): string {
 
   const c = m.crossings;
   const u = m.utilization;
-  lines.push(`crossings per request: user/kernel ${c.userKernel}, guest/host ${c.guestHost}, VM exits ${c.vmExits}`);
+  const e = m.crossingsPerEvent;
+  lines.push(
+    `crossings per request: user/kernel ${c.userKernel}, guest/host ${c.guestHost}, VM exits ${c.vmExits}` +
+      `  (an interrupt: ${e.interrupt}, a system call: ${e.syscall})`,
+  );
+  const t = m.tlb;
+  lines.push(`TLB: miss rate ${t.missRate}, page-walk references per miss ${t.walkRefsPerMiss} (worst case ${t.walkRefsWorstCase})`);
   lines.push(
     `utilization: cores [${u.cores.map((x) => x.toFixed(2)).join(' ')}]  nic ${u.nic.toFixed(2)}  pcie ${u.pcie.toFixed(2)}  storage ${u.storage.toFixed(2)}`,
   );

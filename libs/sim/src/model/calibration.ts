@@ -33,6 +33,8 @@ export const CAL = {
     ipv4HeaderBytes: 20,
     udpHeaderBytes: 8,
     tcpHeaderBytes: 20,
+    /** Standard Ethernet MTU: larger messages go as several segments, each with its headers. */
+    mtuBytes: 1500,
   },
 
   nic: {
@@ -187,6 +189,33 @@ export const CAL = {
     hostPacket: us(1.26),
     /** Emulated NIC: every register access exits; ~4 exits per packet (assumption). */
     emulatedExitsPerPacket: 4,
+    /**
+     * [AA] a guest page-table entry update under shadow paging: 391 cycles in a software VMM
+     * (binary translation, no exit), 12,733 with first-generation VT-x (an exit each); on a
+     * 3.8 GHz Pentium 4.
+     */
+    shadowPteUpdateTrapped: Math.round((391 / 3.8) * TESTBED_GHZ),
+    shadowPteUpdateHardware: Math.round((12_733 / 3.8) * TESTBED_GHZ),
+  },
+
+  translation: {
+    /** x86-64 four-level page tables, in the guest and in the host. */
+    levels: 4,
+    /**
+     * Share of upper-level page-table entries found in the MMU's page-walk caches. They cut a
+     * nested walk from 24 references towards a handful (Bhargava et al., ASPLOS'08 report most
+     * of the 2D walk eliminated); 0.9 is an assumption.
+     */
+    pageWalkCacheHit: 0.9,
+    /**
+     * A page-walk reference mostly hits the cache hierarchy: Sandy Bridge LLC ≈ 15 ns
+     * (CALIBRATION.md, FlexNIC testbed).
+     */
+    walkRefNs: 15,
+    /** Memory accesses per request that need a translation beyond the hot code and stack:
+     *  the hash bucket and the item for a KV request; a web request's buffers (assumption). */
+    kvAccesses: 2,
+    webAccesses: 2,
   },
 
   container: {
@@ -215,6 +244,21 @@ export const CAL = {
     /** [A2] prepare response: GET 0.64 µs with 1 KB (bulk reply copy), SET 0.10 µs ("+OK"). */
     replyFixed: us(0.1),
     replyPerByte: (us(0.64) - us(0.1)) / 1024,
+  },
+
+  web: {
+    /**
+     * A small static-file server (the lecture's request path; no published per-part costs):
+     * parse the HTTP request line and headers — like [A2]'s Redis parse, per byte — and format
+     * the reply headers. (assumption)
+     */
+    parseFixed: us(0.6),
+    parsePerByte: us(0.5) / 1024,
+    formatReply: us(0.8),
+    /** Page-cache lookup of the file's pages (radix-tree walk, refcounts) in read(). (assumption) */
+    pageCacheLookup: us(0.3),
+    /** A page-cache miss: allocate pages, insert them, build the bio. (assumption) */
+    pageCacheMissExtra: us(1.5),
   },
 
   memcached: {

@@ -1,6 +1,6 @@
 import { LatencyHistogram, round3, type LatencySummary } from '../stats/latency-histogram.js';
 import { DOMAINS, type Crossings, type Domain } from './stage.js';
-import type { Operation } from './workload.js';
+import { OPERATIONS, type Operation } from './workload.js';
 
 export interface Breakdown {
   hardwareNs: number;
@@ -70,7 +70,7 @@ class OpAccumulator {
 
 export class MetricsCollector {
   readonly all = new OpAccumulator();
-  readonly byOp: Record<Operation, OpAccumulator> = { get: new OpAccumulator(), set: new OpAccumulator() };
+  readonly byOp = Object.fromEntries(OPERATIONS.map((op) => [op, new OpAccumulator()])) as Record<Operation, OpAccumulator>;
 
   get count(): number {
     return this.all.latency.count;
@@ -84,13 +84,13 @@ export class MetricsCollector {
   /** `all`, plus each operation kind that occurred. */
   latencyUs(): Record<string, LatencySummary> {
     const out: Record<string, LatencySummary> = { all: this.all.latency.summaryUs() };
-    for (const op of ['get', 'set'] as const) if (this.byOp[op].latency.count > 0) out[op] = this.byOp[op].latency.summaryUs();
+    for (const op of OPERATIONS) if (this.byOp[op].latency.count > 0) out[op] = this.byOp[op].latency.summaryUs();
     return out;
   }
 
   breakdown(): Record<string, Breakdown> {
     const out: Record<string, Breakdown> = {};
-    for (const op of ['get', 'set'] as const) if (this.byOp[op].latency.count > 0) out[op] = this.byOp[op].breakdown();
+    for (const op of OPERATIONS) if (this.byOp[op].latency.count > 0) out[op] = this.byOp[op].breakdown();
     out.all = this.all.breakdown();
     return out;
   }

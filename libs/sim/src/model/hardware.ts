@@ -9,8 +9,10 @@ import type { PcieStage, Stage } from './stage.js';
  */
 export function frameBytes(l4PayloadBytes: number, l4: 'tcp' | 'udp'): number {
   const e = CAL.ethernet;
-  const l4Header = l4 === 'tcp' ? e.tcpHeaderBytes : e.udpHeaderBytes;
-  return Math.max(e.minFrameBytes, l4PayloadBytes + l4Header + e.ipv4HeaderBytes + e.frameOverheadBytes);
+  const headers = (l4 === 'tcp' ? e.tcpHeaderBytes : e.udpHeaderBytes) + e.ipv4HeaderBytes;
+  // A message over one MTU goes as several segments (TSO on send), each with its own headers.
+  const segments = Math.max(1, Math.ceil(l4PayloadBytes / (e.mtuBytes - headers)));
+  return Math.max(e.minFrameBytes, l4PayloadBytes + segments * (headers + e.frameOverheadBytes));
 }
 
 export function frameTimeNs(frame: number, gbps: number, opts: { onWire?: boolean } = {}): number {

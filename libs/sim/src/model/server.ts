@@ -7,8 +7,8 @@ import type { ResolvedSpec } from '../spec/resolve.js';
 import { CAL } from './calibration.js';
 import { MetricsCollector, type RequestRecord } from './collector.js';
 import { frameTimeNs, pcieWireBytes } from './hardware.js';
-import { addCrossings, DOMAINS, type CpuStage, type RequestPath, type Stage } from './stage.js';
-import type { Operation } from './workload.js';
+import { addCrossings, DOMAINS, type CpuStage, type RequestPath, type Stage, type StorageStage } from './stage.js';
+import { clientLoad, operationMix, serverOf, type Operation } from './workload.js';
 
 /**
  * The server under test as a discrete-event model: clients on the far side of the NIC ports,
@@ -80,7 +80,7 @@ export class ServerModel {
   /** Time a frame of the given size occupies a port, framing on the wire included. */
   readonly wirePs: (frameBytes: number) => Time;
   readonly pciePsPerByte: number;
-  readonly storage: { latencyPs: (bytes: number) => Time; occupancyPs: (bytes: number) => Time };
+  readonly storage: { latencyPs: (stage: StorageStage) => Time; occupancyPs: (stage: StorageStage) => Time };
   private readonly rxQueues: number;
   private readonly singleThread: boolean;
   private readonly perQueueThreads: boolean;
@@ -107,7 +107,7 @@ export class ServerModel {
     // Redis is single-threaded: one thread on core 0, and the NIC's interrupts go to that core.
     // memcached runs a thread per core. Through a kernel they share one UDP socket, so any free
     // thread takes the next request; on Arrakis each thread polls its own VNIC queue.
-    this.singleThread = kv.server === 'redis';
+    this.singleThread = serverOf(spec) === 'redis';
     this.perQueueThreads = !this.singleThread && spec.system.path === 'arrakis';
     if (this.singleThread) this.threads = [new Resource(env, 1, 'thread')];
     else if (this.perQueueThreads) this.threads = this.cores.map((_, i) => new Resource(env, 1, `thread${i}`));
@@ -122,13 +122,15 @@ export class ServerModel {
     this.pcieDown = new Resource(env, 1, 'pcie.down');
 
     const device = CAL.storage[hw.storage.kind];
-    const writeLatencyPs = hw.storage.writeLatencyUs * PS_PER_US;
-    // Latency is per command up to a 4 KB block (see CAL.storage); larger writes add their transfer.
+    const commandPs = { write: hw.storage.writeLatencyUs * PS_PER_US, read: hw.storage.readLatencyUs * PS_PER_US };
+    // Latency is per command up to a 4 KB block (see CAL.storage); larger transfers add their time.
     const transferPs = (bytes: number) => (Math.max(0, bytes - 4096) / device.bandwidthMBps) * PS_PER_US;
-    const occupancyShare = Math.min(1, device.commandOccupancyUs / device.writeLatencyUs);
+    // The controller's firmware is busy for part of each command (the same for a read or a
+    // write); the rest of the latency overlaps with the next commands.
+    const firmwarePs = commandPs.write * Math.min(1, device.commandOccupancyUs / device.writeLatencyUs);
     this.storage = {
-      latencyPs: (bytes) => writeLatencyPs + transferPs(bytes),
-      occupancyPs: (bytes) => writeLatencyPs * occupancyShare + transferPs(bytes),
+      latencyPs: (st) => commandPs[st.op] + transferPs(st.bytes),
+      occupancyPs: (st) => Math.min(firmwarePs, commandPs[st.op]) + transferPs(st.bytes),
     };
     this.storageController = new Resource(env, 1, 'storage.controller');
     this.storageSlots = new Resource(env, hw.storage.queueDepth, 'storage.queue');
@@ -306,7 +308,7 @@ export class Request implements EventTarget {
       case STORE_CTRL: {
         this.waited();
         const stage = this.stages[this.idx] as Extract<Stage, { kind: 'storage' }>;
-        const busy = s.storage.occupancyPs(stage.bytes);
+        const busy = s.storage.occupancyPs(stage);
         this.busyPs = busy;
         env.schedule(busy, this, STORE_CTRL_DONE);
         return;
@@ -314,7 +316,7 @@ export class Request implements EventTarget {
       case STORE_CTRL_DONE: {
         s.storageController.release();
         const stage = this.stages[this.idx] as Extract<Stage, { kind: 'storage' }>;
-        const total = s.storage.latencyPs(stage.bytes);
+        const total = s.storage.latencyPs(stage);
         this.charge(stage.domain, total);
         env.schedule(Math.max(0, total - this.busyPs), this, STORE_DONE);
         return;
@@ -421,23 +423,26 @@ export class Request implements EventTarget {
 export class LoadGenerator implements EventTarget {
   private readonly ops: RandomStream;
   private readonly arrivals: RandomStream;
-  private readonly getRatio: number;
+  /** Operations with their cumulative shares: one uniform draw picks the operation. */
+  private readonly mix: [Operation, number][];
+  private readonly load: ReturnType<typeof clientLoad>;
   private readonly thinkPs: Time;
 
   constructor(private readonly server: ServerModel, streams: StreamFactory) {
     this.ops = streams.stream('operations');
     this.arrivals = streams.stream('arrivals');
-    const kv = server.opts.spec.workload.kv;
-    this.getRatio = kv.getRatio;
+    let sum = 0;
+    this.mix = operationMix(server.opts.spec).map(([op, share]) => [op, (sum += share)]);
+    this.load = clientLoad(server.opts.spec);
     this.thinkPs = nsToPs(CAL.client.thinkNs);
   }
 
   start(): void {
-    const kv = this.server.opts.spec.workload.kv;
-    if (kv.load.kind === 'closed') {
+    const { clients, load } = this.load;
+    if (load.kind === 'closed') {
       // Start the clients spread over one think time so they do not arrive in lockstep.
-      for (let c = 0; c < kv.clients; c++) {
-        for (let k = 0; k < kv.load.outstanding; k++) this.server.env.schedule(this.arrivals.next() * this.thinkPs, this, 0, c);
+      for (let c = 0; c < clients; c++) {
+        for (let k = 0; k < load.outstanding; k++) this.server.env.schedule(this.arrivals.next() * this.thinkPs, this, 0, c);
       }
     } else {
       this.scheduleOpenArrival();
@@ -446,7 +451,7 @@ export class LoadGenerator implements EventTarget {
 
   onEvent(tag: number, client: number): void {
     if (tag === 1) {
-      this.send(this.arrivals.int(this.server.opts.spec.workload.kv.clients));
+      this.send(this.arrivals.int(this.load.clients));
       this.scheduleOpenArrival();
       return;
     }
@@ -454,20 +459,20 @@ export class LoadGenerator implements EventTarget {
   }
 
   private send(client: number): void {
-    const op: Operation = this.ops.next() < this.getRatio ? 'get' : 'set';
+    const u = this.ops.next();
+    const op = (this.mix.find(([, upTo]) => u < upTo) ?? this.mix[this.mix.length - 1])[0];
     const path = this.server.opts.paths[op]!;
     new Request(this.server, path, op, client, this.onReplySent);
   }
 
   private readonly onReplySent = (req: Request): void => {
-    if (this.server.opts.spec.workload.kv.load.kind === 'closed') this.server.env.schedule(this.thinkPs, this, 0, req.client);
+    if (this.load.load.kind === 'closed') this.server.env.schedule(this.thinkPs, this, 0, req.client);
   };
 
   private scheduleOpenArrival(): void {
-    const load = this.server.opts.spec.workload.kv.load;
+    const load = this.load.load;
     if (load.kind !== 'open') return;
     const meanPs = 1e12 / load.rateOpsPerSec;
     this.server.env.schedule(exponential(this.arrivals, meanPs), this, 1, 0);
   }
 }
-

@@ -55,9 +55,10 @@ export interface PcieStage extends StageBase {
   latencyNs: number;
 }
 
-/** A write to the storage device. */
+/** A command to the storage device: a write (its write latency) or a read (its read latency). */
 export interface StorageStage extends StageBase {
   kind: 'storage';
+  op: 'read' | 'write';
   bytes: number;
 }
 
@@ -81,4 +82,25 @@ export function addCrossings(into: Crossings, c: Partial<Crossings> | undefined)
   into.userKernel += c.userKernel ?? 0;
   into.guestHost += c.guestHost ?? 0;
   into.vmExits += c.vmExits ?? 0;
+}
+
+/**
+ * Mean mode switches (user↔kernel plus guest↔host) per interrupt and per system call, over the
+ * operations' paths weighted by their shares. A stage marked with an event and carrying
+ * crossings stands for one occurrence of that event (the stages of an event that follow it carry
+ * none), so the count falls out of the stages.
+ */
+export function crossingsPerEvent(paths: { path: RequestPath; share: number }[]): Record<StageEvent, number> {
+  const sum = { interrupt: 0, syscall: 0 };
+  const count = { interrupt: 0, syscall: 0 };
+  for (const { path, share } of paths) {
+    for (const s of path.stages) {
+      const c = s.crossings;
+      if (!s.event || !c || !(c.userKernel || c.guestHost)) continue;
+      sum[s.event] += share * ((c.userKernel ?? 0) + (c.guestHost ?? 0));
+      count[s.event] += share;
+    }
+  }
+  const mean = (e: StageEvent) => (count[e] > 0 ? Math.round((1000 * sum[e]) / count[e]) / 1000 : 0);
+  return { interrupt: mean('interrupt'), syscall: mean('syscall') };
 }

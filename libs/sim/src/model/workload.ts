@@ -1,12 +1,42 @@
 import type { ResolvedSpec } from '../spec/resolve.js';
 
-export type Operation = 'get' | 'set';
-export const OPERATIONS: readonly Operation[] = ['get', 'set'];
+/** KV GETs and SETs; web requests whose file is in the page cache (hit) or must be read (miss). */
+export type Operation = 'get' | 'set' | 'hit' | 'miss';
+export const OPERATIONS: readonly Operation[] = ['get', 'set', 'hit', 'miss'];
+
+export type ServerKind = ResolvedSpec['workload']['kv']['server'] | 'web';
+
+/** The server software the workload runs. */
+export function serverOf(spec: ResolvedSpec): ServerKind {
+  return spec.workload.kind === 'web' ? 'web' : spec.workload.kv.server;
+}
+
+/** Each operation with its share of the requests (shares sum to 1; zero shares included). */
+export function operationMix(spec: ResolvedSpec): [Operation, number][] {
+  switch (spec.workload.kind) {
+    case 'web':
+      return [
+        ['hit', spec.workload.web.pageCacheHitRatio],
+        ['miss', 1 - spec.workload.web.pageCacheHitRatio],
+      ];
+    case 'kv':
+    case 'analytics':
+      return [
+        ['get', spec.workload.kv.getRatio],
+        ['set', 1 - spec.workload.kv.getRatio],
+      ];
+  }
+}
+
+/** The clients and how they load the server. */
+export function clientLoad(spec: ResolvedSpec): Pick<ResolvedSpec['workload']['kv'], 'clients' | 'load'> {
+  return spec.workload.kind === 'web' ? spec.workload.web : spec.workload.kv;
+}
 
 /** What one request carries and what the server must do for it, independent of the I/O path. */
 export interface RequestShape {
   op: Operation;
-  server: ResolvedSpec['workload']['kv']['server'];
+  server: ServerKind;
   l4: 'tcp' | 'udp';
   requestBytes: number;
   replyBytes: number;
@@ -15,6 +45,9 @@ export interface RequestShape {
   persist: boolean;
   /** Bytes appended to the persistent log (Redis AOF entry) per SET. */
   logBytes: number;
+  /** Web: the file served, and whether it is read from the page cache or from the device. */
+  fileBytes: number;
+  fileRead?: 'cache' | 'device';
 }
 
 const digits = (n: number) => String(n).length;
@@ -24,6 +57,22 @@ const digits = (n: number) => String(n).length;
  * protocol over UDP (8 B frame header); FlexKVS a binary protocol over UDP (24 B header).
  */
 export function requestShape(spec: ResolvedSpec, op: Operation): RequestShape {
+  if (spec.workload.kind === 'web') {
+    const web = spec.workload.web;
+    return {
+      op,
+      server: 'web',
+      l4: 'tcp',
+      requestBytes: web.requestBytes,
+      replyBytes: web.replyHeaderBytes + web.fileBytes,
+      keySize: 0,
+      valueSize: web.fileBytes,
+      persist: false,
+      logBytes: 0,
+      fileBytes: web.fileBytes,
+      fileRead: op === 'miss' ? 'device' : 'cache',
+    };
+  }
   const kv = spec.workload.kv;
   const k = kv.keySize;
   const v = kv.valueSize;
@@ -62,5 +111,6 @@ export function requestShape(spec: ResolvedSpec, op: Operation): RequestShape {
     valueSize: v,
     persist,
     logBytes: persist ? requestBytes : 0,
+    fileBytes: 0,
   };
 }

@@ -65,8 +65,11 @@ function crossFieldProblems(spec: ParsedSpec): SpecProblem[] {
   if (kv.persistence === 'fsync-per-set' && kv.server !== 'redis') {
     problems.push({ path: 'workload.kv.persistence', message: `fsync-per-set is modelled for redis only (got server ${kv.server}); use none` });
   }
-  if (kv.load.kind === 'closed' && kv.load.outstanding * kv.clients > 1_000_000) {
-    problems.push({ path: 'workload.kv.load.outstanding', message: 'clients × outstanding must stay under 1,000,000' });
+  const web = spec.workload.web;
+  for (const [path, w] of [['workload.kv', kv], ['workload.web', web]] as const) {
+    if (w.load.kind === 'closed' && w.load.outstanding * w.clients > 1_000_000) {
+      problems.push({ path: `${path}.load.outstanding`, message: 'clients × outstanding must stay under 1,000,000' });
+    }
   }
   return problems;
 }

@@ -37,6 +37,15 @@ const vm = z.strictObject({
   virtualization: z.enum(['hardware', 'trap-and-emulate']).default('hardware'),
   paging: z.enum(['nested', 'shadow']).default('nested'),
   io: z.enum(['virtio', 'emulated', 'sriov']).default('virtio'),
+  /** Guest page-table entry writes per request (mmap/munmap, fork, demand faults): shadow paging traps each. */
+  pageTableUpdatesPerRequest: between(0, 10_000).default(0),
+});
+/** Address translation: the TLB's reach against the workload's working set. */
+const memory = z.strictObject({
+  /** Second-level TLB entries (Sandy Bridge: 512 4 KB entries). */
+  tlbEntries: intBetween(1, 1_000_000).default(512),
+  pageKB: z.union([z.literal(4), z.literal(2048), z.literal(1_048_576)]).default(4),
+  pageWalkCache: z.boolean().default(true),
 });
 const container = z.strictObject({ network: z.enum(['host', 'bridge']).default('bridge') });
 
@@ -67,6 +76,21 @@ const kv = z.strictObject({
   load: load.prefault({ kind: 'closed' }),
 });
 
+/**
+ * A web server request (the lecture's path): the request arrives, is parsed, the file is read
+ * from the page cache (or the device, on a miss), the reply is formatted and sent.
+ */
+const web = z.strictObject({
+  fileBytes: intBetween(1, 16_777_216).default(4096),
+  /** Distinct files served: with fileBytes, the working set the TLB must cover. */
+  files: intBetween(1, 100_000_000).default(10_000),
+  pageCacheHitRatio: between(0, 1).default(0.9),
+  requestBytes: intBetween(16, 65_536).default(256),
+  replyHeaderBytes: intBetween(0, 65_536).default(256),
+  clients: intBetween(1, 100_000).default(64),
+  load: load.prefault({ kind: 'closed' }),
+});
+
 export const experimentSpecSchema = z.strictObject({
   name: z.string().max(200).default('experiment'),
   seed: intBetween(0, 4_294_967_295).default(42),
@@ -84,6 +108,7 @@ export const experimentSpecSchema = z.strictObject({
       nic: nic.prefault({}),
       pcie: pcie.prefault({}),
       storage: storage.prefault({}),
+      memory: memory.prefault({}),
     })
     .prefault({}),
   system: z
@@ -104,6 +129,7 @@ export const experimentSpecSchema = z.strictObject({
     .strictObject({
       kind: z.enum(['kv', 'web', 'analytics']).default('kv'),
       kv: kv.prefault({}),
+      web: web.prefault({}),
     })
     .prefault({}),
 });

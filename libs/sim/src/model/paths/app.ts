@@ -1,12 +1,14 @@
 import { CAL } from '../calibration.js';
-import type { CpuStage } from '../stage.js';
+import type { CpuStage, Stage } from '../stage.js';
 import type { RequestShape } from '../workload.js';
 
 /**
  * The server application's own work for one request, on the serving thread. Costs are those of
  * an unpolluted cache ([A2] Arrakis/P); paths whose kernel shares the core mark them polluted.
+ * `readFile` is how the path reads a file (a system call, or libIO on the virtual storage area):
+ * the web server calls it between parsing the request and formatting the reply.
  */
-export function appStages(shape: RequestShape, polluted: boolean): CpuStage[] {
+export function appStages(shape: RequestShape, polluted: boolean, readFile: () => Stage[] = () => []): Stage[] {
   const app = (name: string, cycles: number, extra: Partial<CpuStage> = {}): CpuStage => ({
     kind: 'cpu',
     on: 'thread',
@@ -29,6 +31,14 @@ export function appStages(shape: RequestShape, polluted: boolean): CpuStage[] {
         stages.push(app('redis.reply', r.replyFixed));
       }
       return stages;
+    }
+    case 'web': {
+      const w = CAL.web;
+      return [
+        app('web.parse-request', w.parseFixed + w.parsePerByte * shape.requestBytes),
+        ...readFile(),
+        app('web.format-reply', w.formatReply),
+      ];
     }
     case 'memcached':
     case 'flexkvs':

@@ -17,7 +17,7 @@ export function buildPath(spec: ResolvedSpec, shape: RequestShape): RequestPath 
     case 'container':
       return containerPath(shape, frames, system.container.network);
     case 'vm':
-      return vmPath(shape, frames, system.vm);
+      return vmPath(spec, shape, frames);
     case 'arrakis':
       return arrakisPath(shape, frames);
   }

@@ -2,7 +2,7 @@ import { nicReceive, nicTransmit } from '../hardware.js';
 import type { CpuStage, RequestPath, Stage } from '../stage.js';
 import type { RequestShape } from '../workload.js';
 import { appStages } from './app.js';
-import { ext4PersistentWrite, kernelRecvSyscalls, kernelReceive, kernelSendSyscall } from './linux-kernel.js';
+import { ext4PersistentWrite, kernelFileRead, kernelRecvSyscalls, kernelReceive, kernelSendSyscall } from './linux-kernel.js';
 
 /**
  * A request served through a kernel network stack: Linux itself, a container (Linux plus
@@ -14,6 +14,8 @@ export interface KernelPathVariant {
   beforeReceive?: Stage[];
   /** Stages between the (guest) kernel's send and the NIC. */
   afterSend?: Stage[];
+  /** Stages on the serving thread while it handles the request (e.g. a guest's extra page walks). */
+  onThread?: Stage[];
   /** Applied to every (guest) kernel stage that is an interrupt or a system call. */
   mediate?: (stage: CpuStage) => CpuStage;
 }
@@ -31,7 +33,8 @@ export function kernelPath(
     ...mediate(kernelReceive(shape)),
     { kind: 'thread', name: 'thread.take', domain: 'app', action: 'acquire' },
     ...mediate(kernelRecvSyscalls(shape)),
-    ...appStages(shape, true),
+    ...appStages(shape, true, () => mediate(kernelFileRead(shape))),
+    ...(variant.onThread ?? []),
     ...(shape.persist ? mediate(ext4PersistentWrite(shape)) : []),
     ...mediate(kernelSendSyscall(shape)),
     { kind: 'thread', name: 'thread.done', domain: 'app', action: 'release' },

@@ -80,16 +80,40 @@ export function ext4PersistentWrite(shape: RequestShape): Stage[] {
   const wake = CAL.cpu.contextSwitch + CAL.cpu.wakeSlowdown;
   const blockIo = (name: string, bytes: number, domain: 'hardware' | 'kernel'): Stage[] => [
     kernel(`block.${name}-submit`, 'thread', E.blockSubmit),
-    { kind: 'storage', name: `device.${name}`, domain, bytes },
+    { kind: 'storage', name: `device.${name}`, domain, op: 'write', bytes },
     kernel(`block.${name}-complete`, 'thread', E.blockComplete + wake),
   ];
   return [
     kernel('ext4.write', 'thread', E.write, { crossings: { userKernel: 2 }, event: 'syscall' }),
-    kernel('ext4.fsync', 'thread', L.syscallEnter + E.fsyncFixed + E.fsyncPerByte * shape.logBytes, { crossings: { userKernel: 1 }, event: 'syscall' }),
+    // Both of fsync's crossings are booked on its entry, so one stage stands for the whole call.
+    kernel('ext4.fsync', 'thread', L.syscallEnter + E.fsyncFixed + E.fsyncPerByte * shape.logBytes, { crossings: { userKernel: 2 }, event: 'syscall' }),
     ...blockIo('data-write', E.dataWriteBytes, 'hardware'),
     kernel('jbd2.wake', 'thread', wake),
     kernel('jbd2.commit', 'thread', E.journalCommit),
     ...E.journalWriteBytes.flatMap((bytes, i) => blockIo(i === 0 ? 'journal-write' : 'journal-commit-write', bytes, 'kernel')),
-    kernel('ext4.fsync-return', 'thread', wake + L.syscallReturn, { crossings: { userKernel: 1 } }),
+    kernel('ext4.fsync-return', 'thread', wake + L.syscallReturn),
+  ];
+}
+
+/**
+ * read() of the served file. From the page cache: look the pages up and copy them to the user
+ * buffer. On a miss the kernel allocates the pages, submits a read through the block layer, the
+ * thread sleeps until the device has DMA'd the data in and the completion interrupt wakes it,
+ * then copies as on a hit.
+ */
+export function kernelFileRead(shape: RequestShape): Stage[] {
+  const W = CAL.web;
+  const E = CAL.ext4;
+  const copy = copyIn(shape.fileBytes);
+  if (shape.fileRead !== 'device') {
+    return [kernel('vfs.read', 'thread', L.syscallEnter + W.pageCacheLookup + copy + L.syscallReturn, { crossings: { userKernel: 2 }, event: 'syscall' })];
+  }
+  const wake = CAL.cpu.contextSwitch + CAL.cpu.wakeSlowdown;
+  return [
+    kernel('vfs.read', 'thread', L.syscallEnter + W.pageCacheLookup + W.pageCacheMissExtra + E.blockSubmit, { crossings: { userKernel: 2 }, event: 'syscall' }),
+    { kind: 'storage', name: 'device.file-read', domain: 'hardware', op: 'read', bytes: shape.fileBytes },
+    { kind: 'pcie', name: 'dma.file-read', domain: 'hardware', direction: 'up', bytes: shape.fileBytes, latencyNs: CAL.pcie.postedWriteNs },
+    kernel('block.read-complete', 'thread', E.blockComplete + wake),
+    kernel('vfs.read-copy', 'thread', copy + L.syscallReturn),
   ];
 }
