@@ -81,10 +81,23 @@ describe('GraphQL', () => {
     expect(await Promise.all([stack.count('experiment'), stack.count('run')])).toEqual(before);
   });
 
-  it('refuses what the model cannot run yet, and work over the budget, naming the field', async () => {
-    const flexnic = await stack.gql(SUBMIT, { input: { spec: { nic: { steering: 'flexnic' } } } });
-    expect(flexnic.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
-    expect(flexnic.errors![0].extensions!.problems![0].path).toBe('spec.nic.steering');
+  it('refuses what the model cannot run yet, and FlexNIC programs the hardware could not run, naming rule and action', async () => {
+    const analytics = await stack.gql(SUBMIT, { input: { spec: { workload: { kind: 'analytics' } } } });
+    expect(analytics.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(analytics.errors![0].extensions!.problems![0].path).toBe('spec.workload.kind');
+
+    const before = await stack.count('experiment');
+    const program = [
+      { match: { 'udp.dstPort': 11211 }, actions: [{ op: 'hash', fields: ['kvs.key'], into: 'h' }, { op: 'steer', to: 'core', by: 'h * 7 % cores' }] },
+      { match: { 'kvs.colour': 'red' }, actions: [{ op: 'loop' }] },
+    ];
+    const refused = await stack.gql(SUBMIT, { input: { spec: { nic: { steering: 'flexnic', program }, workload: { kind: 'kv', kv: { server: 'flexkvs' } } } } });
+    const problems = refused.errors![0].extensions!.problems!;
+    expect(refused.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(problems.map((p) => p.path)).toEqual(['spec.nic.program.0.actions.1', 'spec.nic.program.1', 'spec.nic.program.1.actions.0']);
+    expect(problems[0].message).toMatch(/rule 0, action 1 \(steer\): .*'\*', which the action ALU cannot compute/);
+    expect(problems[2].message).toMatch(/loops and recursion cannot run at line rate/);
+    expect(await stack.count('experiment')).toBe(before);
   });
 
   it('answers NOT_FOUND for unknown and malformed ids', async () => {

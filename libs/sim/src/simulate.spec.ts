@@ -60,7 +60,7 @@ describe('simulate', () => {
     expect('bottleneck' in flat).toBe(false);
 
     expect(checkSpec(spec).spec.duration.measureUs).toBe(2_000);
-    expect(() => checkSpec({ nic: { steering: 'flexnic' } })).toThrow(NotModelledError);
+    expect(() => checkSpec({ workload: { kind: 'analytics' } })).toThrow(NotModelledError);
     expect(() => checkSpec({ duration: { measureUs: 1e7 } }, { maxEvents: 1e6 })).toThrow(BudgetExceededError);
   });
 

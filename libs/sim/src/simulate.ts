@@ -124,12 +124,6 @@ function refuseUnmodelled(spec: ResolvedSpec): void {
   if (spec.workload.kind === 'analytics') {
     throw new NotModelledError('workload.kind', "'analytics' is not modelled yet; this version runs kv and web workloads");
   }
-  if (spec.nic.steering === 'flexnic') {
-    throw new NotModelledError('nic.steering', "'flexnic' (the match+action pipeline) is not modelled yet; use rss");
-  }
-  if (spec.workload.kv.server === 'flexkvs') {
-    throw new NotModelledError('workload.kv.server', "'flexkvs' needs the FlexNIC model, not built yet; use redis or memcached");
-  }
 }
 
 export function buildPaths(spec: ResolvedSpec): Partial<Record<Operation, RequestPath>> {

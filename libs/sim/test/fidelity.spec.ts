@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { frameTimeNs, simulate } from '../src/index.js';
 import { at, fromDotted, loadSeedCases, merge, range, type SeedCase } from './seed-cases.js';
 
@@ -105,5 +108,36 @@ describe('fidelity: virtualization', () => {
     const cached = await tlb({ path: 'vm', vm: { paging: 'nested' } }, true);
     expect(cached.walkRefsPerMiss).toBeLessThan(nested.walkRefsPerMiss / 3);
     expect(cached.walkRefsPerMiss).toBeGreaterThan((await tlb({ path: 'linux' }, true)).walkRefsPerMiss);
+  });
+});
+
+describe('fidelity: FlexNIC', () => {
+  /** The sweep's NIC axis, as the programs in examples/ express each mode. */
+  const programs: Record<string, string> = {
+    'rss (flow steering)': 'flexkvs-flow-steering.yaml',
+    'flexnic key steering': 'flexkvs-key-steering.yaml',
+    'flexnic key steering + custom DMA': 'flexkvs-key-steering-custom-dma.yaml',
+  };
+  const nicOf = (label: string) => {
+    const file = programs[label];
+    if (!file) throw new Error(`no program for the axis value "${label}"`);
+    return { nic: (parse(readFileSync(path.resolve(import.meta.dirname, '../../../examples', file), 'utf8')) as { nic: unknown }).nic };
+  };
+
+  it('flexkvs-key-steering: per-request processing, the throughput gain of key steering, and PCIe as the limit from 4 cores', async () => {
+    const c = seed('flexkvs-key-steering');
+    const [flow, key, keyDma] = Object.keys(programs);
+    expect(c.sweep!.axes.nic).toEqual([flow, key, keyDma]);
+    const run = async (cores: number, label: string) =>
+      (await simulate(merge(merge(merge(c.sweep!.base, nicOf(label)), fromDotted('hardware.cpu.cores', cores)), { duration: { measureUs: 10_000 } }))).metrics;
+    for (const cores of c.sweep!.axes['hardware.cpu.cores'] as number[]) {
+      const [f, k, d] = [await run(cores, flow), await run(cores, key), await run(cores, keyDma)];
+      expectIn(f.breakdown.all.appNs, range(c, 'app processing ns per request, flow'), `flow, ${cores} cores: app ns`);
+      expectIn(k.breakdown.all.appNs, range(c, 'key'), `key, ${cores} cores: app ns`);
+      expectIn(d.breakdown.all.appNs, range(c, 'key + custom DMA'), `key + custom DMA, ${cores} cores: app ns`);
+      if (cores <= 3) expectIn(k.throughputOpsPerSec / f.throughputOpsPerSec, range(c, 'throughput gain key vs flow, cores 1-3'), `gain at ${cores} cores`);
+      if (cores >= 4) expect(k.bottleneck, `key steering at ${cores} cores`).toBe(c.expect!['bottleneck at >= 4 cores with key steering']);
+      else expect(k.bottleneck, `key steering at ${cores} cores`).toBe('cpu');
+    }
   });
 });

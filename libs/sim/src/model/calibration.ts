@@ -54,6 +54,16 @@ export const CAL = {
     /** [PCIe] TLP header + framing per transaction, and the max payload per TLP. */
     tlpOverheadBytes: 24,
     maxPayloadBytes: 256,
+    /** [PCIe] read completions come back in pieces at the 64 B read completion boundary. */
+    readCompletionBytes: 64,
+    /**
+     * (fit) link time per transaction beyond its bytes: DLLP acknowledgements and flow-control
+     * credit updates, and the NIC's DMA engine turning around between transactions. The spec's
+     * `pcie.gbps` is payload bandwidth; this is the "per-transaction cost" EXPERIMENT-SPEC.md
+     * leaves to calibration. Fitted so that the FlexNIC testbed's link (PCIe 2.0 x8) limits
+     * FlexKVS from 4 cores on with key steering, as the FlexNIC paper reports.
+     */
+    transactionNs: 18,
   },
 
   storage: {
@@ -259,6 +269,56 @@ export const CAL = {
     pageCacheLookup: us(0.3),
     /** A page-cache miss: allocate pages, insert them, build the bio. (assumption) */
     pageCacheMissExtra: us(1.5),
+  },
+
+  /**
+   * FlexKVS (FlexNIC paper, §5; CALIBRATION.md): a KV server on a user-level UDP stack, one
+   * thread per core polling its own receive queue; a hash table of 64 B entries (a spin lock, 5
+   * item pointers and their hashes), items in a log; under 3,000 instructions per request. The
+   * paper gives the whole per-request processing for flow steering (510 ns), key steering (310 ns)
+   * and key steering with custom DMA (200 ns), not its parts; the parts below are assumptions
+   * sized to those totals, and each mode's figure is the sum of the stages it still runs.
+   */
+  flexkvs: {
+    /** Driver work per request not touched by the NIC program: poll the receive ring and refill
+     *  a buffer; post the reply descriptor, ring the doorbell, reap the completion. (libIO) */
+    driverRx: us(0.09),
+    driverTx: us(0.13),
+    /** UDP/IP header checks on the user-level stack. Custom DMA: the NIC parsed them. */
+    protocolRx: us(0.04),
+    /** Copying the request out of the receive buffer. Custom DMA writes it in place. */
+    copyFixed: us(0.02),
+    copyPerByte: us(0.01) / 64,
+    /** Parsing the KV request header. Custom DMA hands over parsed fields. */
+    parse: us(0.04),
+    /** Polling the event queue a custom DMA writes into (replaces the three stages above). */
+    eventQueue: us(0.005),
+    /** Hashing the key in software (32 B). Key steering: the NIC's hash arrives with the request. */
+    hashFixed: us(0.046),
+    hashPerKeyByte: us(0.064) / 32,
+    /**
+     * Taking and releasing the bucket's spin lock, uncontended: two atomic operations. With key
+     * steering each core owns its partition and needs no lock at all.
+     */
+    bucketLock: us(0.07),
+    /** Bucket and item: compare hashes and the key, LRU and statistics. */
+    lookup: us(0.115),
+    /** Building the reply around the value. */
+    replyFixed: us(0.07),
+    replyPerValueByte: us(0.01) / 64,
+    /**
+     * Cache lines a request writes in the shared table (the bucket: lock and pointers). Under
+     * flow steering any core touches any bucket, so with n cores a share (n−1)/n of them comes
+     * from another core's cache; key steering keeps each bucket on its owner's core.
+     */
+    sharedLines: 1,
+  },
+
+  flexnic: {
+    /** Per match+action stage of the pipeline, at line rate (assumption: ~10 ns at 100 MHz-class clocks). */
+    stageNs: 10,
+    /** An event-queue entry a custom DMA writes beside the item (assumption: one 16 B entry). */
+    eventEntryBytes: 16,
   },
 
   memcached: {

@@ -6,7 +6,7 @@ import type { RandomStream, StreamFactory } from '../random/streams.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 import { CAL } from './calibration.js';
 import { MetricsCollector, type RequestRecord } from './collector.js';
-import { frameTimeNs, pcieWireBytes } from './hardware.js';
+import { frameTimeNs, pcieTransactions, pcieWireBytes } from './hardware.js';
 import { addCrossings, DOMAINS, type CpuStage, type RequestPath, type Stage, type StorageStage } from './stage.js';
 import { clientLoad, operationMix, serverOf, type Operation } from './workload.js';
 
@@ -38,6 +38,7 @@ const WIRE_RX = 12;
 const RX_DONE = 13;
 const WIRE_TX = 14;
 const TX_DONE = 15;
+const LINK_FREE = 16;
 
 const DOMAIN_INDEX = Object.fromEntries(DOMAINS.map((d, i) => [d, i])) as Record<Stage['domain'], number>;
 
@@ -80,6 +81,9 @@ export class ServerModel {
   /** Time a frame of the given size occupies a port, framing on the wire included. */
   readonly wirePs: (frameBytes: number) => Time;
   readonly pciePsPerByte: number;
+  readonly pcieTransactionPs: Time;
+  /** Share of a shared structure's lines last written by another core, when any core may touch any. */
+  private readonly remoteShare: number;
   readonly storage: { latencyPs: (stage: StorageStage) => Time; occupancyPs: (stage: StorageStage) => Time };
   private readonly rxQueues: number;
   private readonly singleThread: boolean;
@@ -101,8 +105,10 @@ export class ServerModel {
     this.psPerCycle = PS_PER_NS / hw.cpu.ghz;
     this.wirePs = (frame) => nsToPs(frameTimeNs(frame, hw.nic.gbps));
     this.pciePsPerByte = (8 * PS_PER_NS) / hw.pcie.gbps;
+    this.pcieTransactionPs = nsToPs(CAL.pcie.transactionNs);
     this.cores = Array.from({ length: nCores }, (_, i) => new Resource(env, 1, `core${i}`));
     this.spinPs = new Float64Array(nCores);
+    this.remoteShare = (nCores - 1) / nCores;
 
     // Redis is single-threaded: one thread on core 0, and the NIC's interrupts go to that core.
     // memcached runs a thread per core. Through a kernel they share one UDP socket, so any free
@@ -143,6 +149,17 @@ export class ServerModel {
   }
 
   /** RSS: the NIC hashes the connection (here, the client) to a receive queue. */
+  /**
+   * Key steering: the NIC hashes the request's key and sends it to the queue of the core that owns
+   * its partition, so a skewed key distribution loads the owners of hot keys more.
+   */
+  keyCoreOf(): number {
+    if (this.rxQueues === 1) return 0;
+    const n = this.opts.spec.workload.kv.keys;
+    const rank = this.zipf ? this.zipf.sample(this.keys) : this.keys.int(n);
+    return (Math.imul(rank + 1, 0x85ebca6b) >>> 0) % this.rxQueues;
+  }
+
   rxCoreOf(client: number): number {
     if (this.rxQueues === 1) return 0;
     return (Math.imul(client + 1, 0x9e3779b1) >>> 0) % this.rxQueues;
@@ -164,6 +181,7 @@ export class ServerModel {
     let ps = jitter(this.service, cycles, CAL.serviceJitter) * this.psPerCycle;
     if (stage.crossCoreLines && crossCore) ps += stage.crossCoreLines * CAL.cpu.crossCoreLineNs * PS_PER_NS;
     if (stage.lookup && this.keyMissesCache()) ps += CAL.memory.dramNs * PS_PER_NS;
+    if (stage.sharedLines) ps += stage.sharedLines * this.remoteShare * CAL.cpu.crossCoreLineNs * PS_PER_NS;
     return ps;
   }
 
@@ -234,7 +252,7 @@ export class Request implements EventTarget {
   ) {
     this.stages = path.stages;
     this.port = client % server.rxPorts.length;
-    this.rxCore = server.rxCoreOf(client);
+    this.rxCore = path.steer === 'key' ? server.keyCoreOf() : server.rxCoreOf(client);
     this.tWait = server.env.now;
     server.rxPorts[this.port].request(this, WIRE_RX);
   }
@@ -273,14 +291,19 @@ export class Request implements EventTarget {
       case LINK: {
         this.waited();
         const stage = this.stages[this.idx] as Extract<Stage, { kind: 'pcie' }>;
-        const busy = pcieWireBytes(stage.bytes) * s.pciePsPerByte;
+        const busy = pcieWireBytes(stage.bytes, stage.read) * s.pciePsPerByte;
         this.charge('hardware', busy);
         env.schedule(busy, this, LINK_DONE);
         return;
       }
       case LINK_DONE: {
         const stage = this.stages[this.idx] as Extract<Stage, { kind: 'pcie' }>;
-        (stage.direction === 'up' ? s.pcieUp : s.pcieDown).release();
+        // The data is through; the link stays busy with each transaction's acknowledgement and
+        // flow-control traffic a little longer, which costs capacity, not this request's time.
+        const tail = pcieTransactions(stage.bytes, stage.read ?? false) * s.pcieTransactionPs;
+        const direction = stage.direction === 'up' ? 0 : 1;
+        if (tail > 0) env.schedule(tail, this, LINK_FREE, direction);
+        else this.releaseLink(direction);
         const latency = nsToPs(stage.latencyNs);
         this.charge('hardware', latency);
         this.idx++;
@@ -288,6 +311,9 @@ export class Request implements EventTarget {
         else this.run();
         return;
       }
+      case LINK_FREE:
+        this.releaseLink(data);
+        return;
       case THREAD:
         this.waited();
         this.threadUnit = data;
@@ -398,6 +424,10 @@ export class Request implements EventTarget {
     const ps = s.cpuPs(stage, crossCore) + extraPs;
     this.charge(stage.domain, ps);
     s.env.schedule(ps, this, CPU_DONE, 0, NORMAL);
+  }
+
+  private releaseLink(direction: number): void {
+    (direction === 0 ? this.server.pcieUp : this.server.pcieDown).release();
   }
 
   private waited(): void {

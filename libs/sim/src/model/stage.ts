@@ -39,6 +39,8 @@ export interface CpuStage extends StageBase {
   crossCoreLines?: number;
   /** A key lookup: pays a DRAM access when the key is not in the last-level cache. */
   lookup?: boolean;
+  /** Cache lines written by whichever core serves the request: a share (cores−1)/cores of them arrive from another core. */
+  sharedLines?: number;
 }
 
 /** Fixed hardware latency that occupies nothing shared (NIC pipeline, interrupt delivery). */
@@ -53,6 +55,8 @@ export interface PcieStage extends StageBase {
   direction: 'up' | 'down';
   bytes: number;
   latencyNs: number;
+  /** A DMA read: its data arrives as completions split at the read completion boundary. */
+  read?: boolean;
 }
 
 /** A command to the storage device: a write (its write latency) or a read (its read latency). */
@@ -75,6 +79,8 @@ export interface RequestPath {
   stages: Stage[];
   requestFrameBytes: number;
   replyFrameBytes: number;
+  /** How the NIC picks the receiving core: by connection (RSS, the default) or by the key's hash. */
+  steer?: 'flow' | 'key';
 }
 
 export function addCrossings(into: Crossings, c: Partial<Crossings> | undefined): void {

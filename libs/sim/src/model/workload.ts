@@ -1,3 +1,4 @@
+import type { NicPlan } from '../flexnic/plan.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 
 /** KV GETs and SETs; web requests whose file is in the page cache (hit) or must be read (miss). */
@@ -48,6 +49,8 @@ export interface RequestShape {
   /** Web: the file served, and whether it is read from the page cache or from the device. */
   fileBytes: number;
   fileRead?: 'cache' | 'device';
+  /** What the NIC's program does to this request (set by buildPath; a plain NIC without one). */
+  nic?: NicPlan;
 }
 
 const digits = (n: number) => String(n).length;

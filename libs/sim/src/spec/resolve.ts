@@ -1,14 +1,14 @@
 import type { z } from 'zod';
 import { CAL } from '../model/calibration.js';
 import { InvalidSpecError, type SpecProblem } from '../errors.js';
-import { experimentSpecSchema, type ParsedSpec } from './schema.js';
+import { experimentSpecSchema, PATHS, type ParsedSpec } from './schema.js';
 
 /** The spec with every default filled in, including those that follow other fields. */
 export type ResolvedSpec = ParsedSpec & {
   hardware: ParsedSpec['hardware'] & {
     storage: ParsedSpec['hardware']['storage'] & { writeLatencyUs: number; readLatencyUs: number };
   };
-  system: ParsedSpec['system'] & { storagePath: 'ext4' | 'arrakis-vsa' };
+  system: ParsedSpec['system'] & { path: (typeof PATHS)[number]; storagePath: 'ext4' | 'arrakis-vsa' };
   workload: ParsedSpec['workload'] & { kv: ParsedSpec['workload']['kv'] & { persistence: 'none' | 'fsync-per-set' } };
 };
 
@@ -19,7 +19,10 @@ export type ResolvedSpec = ParsedSpec & {
 export function resolveSpec(input: unknown): ResolvedSpec {
   const parsed = experimentSpecSchema.safeParse(input ?? {}, { reportInput: true });
   if (!parsed.success) throw new InvalidSpecError(parsed.error.issues.flatMap(describeIssue));
-  const spec = parsed.data;
+  // FlexKVS is a kernel-bypass server (the FlexNIC paper runs it on a user-level stack): its
+  // path defaults to arrakis; every other workload's to linux.
+  const flexkvs = parsed.data.workload.kind === 'kv' && parsed.data.workload.kv.server === 'flexkvs';
+  const spec = { ...parsed.data, system: { ...parsed.data.system, path: parsed.data.system.path ?? (flexkvs ? 'arrakis' : 'linux') } };
   const problems = crossFieldProblems(spec);
   if (problems.length > 0) throw new InvalidSpecError(problems);
 
@@ -43,7 +46,7 @@ export function resolveSpec(input: unknown): ResolvedSpec {
   };
 }
 
-function crossFieldProblems(spec: ParsedSpec): SpecProblem[] {
+function crossFieldProblems(spec: ParsedSpec & { system: { path: (typeof PATHS)[number] } }): SpecProblem[] {
   const problems: SpecProblem[] = [];
   if (spec.nic.program.length > 0 && spec.nic.steering !== 'flexnic') {
     problems.push({ path: 'nic.program', message: 'a match+action program needs nic.steering: flexnic (got rss)' });

@@ -113,7 +113,8 @@ export const experimentSpecSchema = z.strictObject({
     .prefault({}),
   system: z
     .strictObject({
-      path: z.enum(PATHS).default('linux'),
+      /** Defaults to arrakis for FlexKVS (a kernel-bypass server), else linux. */
+      path: z.enum(PATHS).optional(),
       vm: vm.prefault({}),
       container: container.prefault({}),
       storagePath: z.enum(['ext4', 'arrakis-vsa']).optional(),
@@ -123,6 +124,14 @@ export const experimentSpecSchema = z.strictObject({
     .strictObject({
       steering: z.enum(['rss', 'flexnic']).default('rss'),
       program: z.array(rule).max(64).default([]),
+      /** The FlexNIC match+action pipeline that runs `program`. */
+      pipeline: z
+        .strictObject({
+          stages: intBetween(1, 32).default(4),
+          /** Entries of a rule's state table (counters, small maps). */
+          tableEntries: intBetween(1, 1_048_576).default(1024),
+        })
+        .prefault({}),
     })
     .prefault({}),
   workload: z

@@ -1,6 +1,8 @@
 import { CAL } from '../calibration.js';
 import type { CpuStage, Stage } from '../stage.js';
 import type { RequestShape } from '../workload.js';
+import { PLAIN_NIC } from '../../flexnic/plan.js';
+import { flexkvsAppStages } from './flexkvs.js';
 
 /**
  * The server application's own work for one request, on the serving thread. Costs are those of
@@ -40,9 +42,9 @@ export function appStages(shape: RequestShape, polluted: boolean, readFile: () =
         app('web.format-reply', w.formatReply),
       ];
     }
-    case 'memcached':
     case 'flexkvs':
-      // FlexKVS gets its own stages with the FlexNIC model; until then it runs memcached's.
+      return flexkvsAppStages(shape, shape.nic ?? PLAIN_NIC).map((s) => ({ ...s, polluted }));
+    case 'memcached':
       return [app(`${shape.server}.${shape.op}`, CAL.memcached.request + CAL.memcached.perValueByte * shape.valueSize, { lookup: true })];
   }
 }
