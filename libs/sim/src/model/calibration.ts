@@ -54,16 +54,15 @@ export const CAL = {
     /** [PCIe] TLP header + framing per transaction, and the max payload per TLP. */
     tlpOverheadBytes: 24,
     maxPayloadBytes: 256,
-    /** [PCIe] read completions come back in pieces at the 64 B read completion boundary. */
-    readCompletionBytes: 64,
     /**
      * (fit) link time per transaction beyond its bytes: DLLP acknowledgements and flow-control
      * credit updates, and the NIC's DMA engine turning around between transactions. The spec's
      * `pcie.gbps` is payload bandwidth; this is the "per-transaction cost" EXPERIMENT-SPEC.md
-     * leaves to calibration. Fitted so that the FlexNIC testbed's link (PCIe 2.0 x8) limits
-     * FlexKVS from 4 cores on with key steering, as the FlexNIC paper reports.
+     * leaves to calibration. It occupies the link (capacity), not the transfer's own time.
+     * Fitted so that the FlexNIC testbed's link (PCIe 2.0 x8) limits FlexKVS from 4 cores on
+     * with key steering, as the FlexNIC paper reports.
      */
-    transactionNs: 18,
+    transactionNs: 34,
   },
 
   storage: {

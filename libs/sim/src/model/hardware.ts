@@ -21,8 +21,8 @@ export function frameTimeNs(frame: number, gbps: number, opts: { onWire?: boolea
 }
 
 /** Bytes a DMA of `payload` puts on a PCIe link: the payload split in TLPs, each with its header. */
-export function pcieWireBytes(payload: number, read = false): number {
-  return payload + pcieTransactions(payload, read) * CAL.pcie.tlpOverheadBytes;
+export function pcieWireBytes(payload: number): number {
+  return payload + pcieTransactions(payload) * CAL.pcie.tlpOverheadBytes;
 }
 
 /** Receive side: the NIC parses the frame and DMA-writes it and its descriptor to host memory. */
@@ -45,18 +45,18 @@ export function nicReceive(frame: number, interrupts: boolean): Stage[] {
 export function nicTransmit(frame: number): Stage[] {
   return [
     dma('mmio.doorbell', 'down', 4, CAL.pcie.postedWriteNs),
-    dma('dma.tx-descriptor', 'down', CAL.nic.descriptorBytes, CAL.pcie.readRoundTripNs, true),
-    dma('dma.tx-packet', 'down', frame, CAL.pcie.readRoundTripNs, true),
+    dma('dma.tx-descriptor', 'down', CAL.nic.descriptorBytes, CAL.pcie.readRoundTripNs),
+    dma('dma.tx-packet', 'down', frame, CAL.pcie.readRoundTripNs),
     { kind: 'delay', name: 'nic.tx-pipeline', domain: 'hardware', ns: CAL.nic.pipelineNs },
   ];
 }
 
-/** A DMA (or MMIO write) on one direction of the link; `read`: the data comes as read completions. */
-export function dma(name: string, direction: 'up' | 'down', bytes: number, latencyNs: number, read = false): PcieStage {
-  return { kind: 'pcie', name, domain: 'hardware', direction, bytes, latencyNs, ...(read ? { read } : {}) };
+/** A DMA (or MMIO write) on one direction of the link. */
+export function dma(name: string, direction: 'up' | 'down', bytes: number, latencyNs: number): PcieStage {
+  return { kind: 'pcie', name, domain: 'hardware', direction, bytes, latencyNs };
 }
 
-/** Transactions (TLPs) a DMA of `bytes` takes: writes split at the max payload, reads at the completion boundary. */
-export function pcieTransactions(bytes: number, read: boolean): number {
-  return Math.max(1, Math.ceil(bytes / (read ? CAL.pcie.readCompletionBytes : CAL.pcie.maxPayloadBytes)));
+/** Transactions (TLPs) a DMA of `bytes` takes: one per max payload. */
+export function pcieTransactions(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / CAL.pcie.maxPayloadBytes));
 }

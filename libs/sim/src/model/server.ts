@@ -291,7 +291,7 @@ export class Request implements EventTarget {
       case LINK: {
         this.waited();
         const stage = this.stages[this.idx] as Extract<Stage, { kind: 'pcie' }>;
-        const busy = pcieWireBytes(stage.bytes, stage.read) * s.pciePsPerByte;
+        const busy = pcieWireBytes(stage.bytes) * s.pciePsPerByte;
         this.charge('hardware', busy);
         env.schedule(busy, this, LINK_DONE);
         return;
@@ -300,7 +300,7 @@ export class Request implements EventTarget {
         const stage = this.stages[this.idx] as Extract<Stage, { kind: 'pcie' }>;
         // The data is through; the link stays busy with each transaction's acknowledgement and
         // flow-control traffic a little longer, which costs capacity, not this request's time.
-        const tail = pcieTransactions(stage.bytes, stage.read ?? false) * s.pcieTransactionPs;
+        const tail = pcieTransactions(stage.bytes) * s.pcieTransactionPs;
         const direction = stage.direction === 'up' ? 0 : 1;
         if (tail > 0) env.schedule(tail, this, LINK_FREE, direction);
         else this.releaseLink(direction);

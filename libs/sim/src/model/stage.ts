@@ -55,8 +55,6 @@ export interface PcieStage extends StageBase {
   direction: 'up' | 'down';
   bytes: number;
   latencyNs: number;
-  /** A DMA read: its data arrives as completions split at the read completion boundary. */
-  read?: boolean;
 }
 
 /** A command to the storage device: a write (its write latency) or a read (its read latency). */
