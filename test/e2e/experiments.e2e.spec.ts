@@ -81,10 +81,10 @@ describe('GraphQL', () => {
     expect(await Promise.all([stack.count('experiment'), stack.count('run')])).toEqual(before);
   });
 
-  it('refuses what the model cannot run yet, and FlexNIC programs the hardware could not run, naming rule and action', async () => {
-    const analytics = await stack.gql(SUBMIT, { input: { spec: { workload: { kind: 'analytics' } } } });
-    expect(analytics.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
-    expect(analytics.errors![0].extensions!.problems![0].path).toBe('spec.workload.kind');
+  it('refuses FlexNIC programs the hardware (or the workload) could not run, naming rule and action', async () => {
+    const tcp = await stack.gql(SUBMIT, { input: { spec: { nic: { steering: 'flexnic', program: [{ match: {}, actions: [{ op: 'hash', fields: ['kvs.key'], into: 'h' }] }] } } } });
+    expect(tcp.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(tcp.errors![0].extensions!.problems).toEqual([{ path: 'spec.nic.program.0.actions.0', message: expect.stringMatching(/reads kvs.key, which redis requests do not carry/) }]);
 
     const before = await stack.count('experiment');
     const program = [

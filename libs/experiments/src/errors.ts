@@ -1,4 +1,4 @@
-import { SimError, InvalidSpecError, NotModelledError, type SpecProblem } from '#sim';
+import { SimError, InvalidSpecError, type SpecProblem } from '#sim';
 
 /**
  * Coded errors of the use-cases. One mapper (`describeError`) turns any error into a GraphQL
@@ -38,10 +38,6 @@ export function notFound(what: 'run' | 'experiment', id: string): AppError {
 /** A spec the simulator refuses, as field problems under `spec.`. */
 export function specRefused(err: SimError): AppError {
   if (err instanceof InvalidSpecError) return badInput(err.problems.map((p) => ({ path: `spec.${p.path}`, message: p.message })));
-  if (err instanceof NotModelledError) {
-    const [path, ...rest] = err.message.split(': ');
-    return badInput([{ path: `spec.${path}`, message: rest.join(': ') }]);
-  }
   return badInput([{ path: 'spec.duration', message: err.message }]);
 }
 

@@ -20,6 +20,8 @@ function stageEvents(stage: Stage): number {
       return 4;
     case 'thread':
       return 1;
+    case 'transmit':
+      return 2;
   }
 }
 

@@ -2,7 +2,7 @@
  * Errors the library throws, each with a stable code that the service maps once to GraphQL
  * `extensions.code` and HTTP statuses.
  */
-export type SimErrorCode = 'INVALID_SPEC' | 'BUDGET_EXCEEDED' | 'CANCELLED' | 'NOT_MODELLED';
+export type SimErrorCode = 'INVALID_SPEC' | 'BUDGET_EXCEEDED' | 'CANCELLED';
 
 export class SimError extends Error {
   constructor(
@@ -46,12 +46,6 @@ export class CancelledError extends SimError {
   }
 }
 
-/** A spec field whose value is valid but whose model has not been built yet. */
-export class NotModelledError extends SimError {
-  constructor(path: string, what: string) {
-    super('NOT_MODELLED', `${path}: ${what}`);
-  }
-}
 
 function fmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : `${Math.round(n)}`;

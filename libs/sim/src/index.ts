@@ -6,7 +6,7 @@ export { flattenMetrics } from './metric-names.js';
 export { resolveSpec, type ResolvedSpec } from './spec/resolve.js';
 export { experimentSpecSchema, type ExperimentSpecInput } from './spec/schema.js';
 export { estimateWork, DEFAULT_MAX_EVENTS, type WorkEstimate } from './budget.js';
-export { SimError, InvalidSpecError, BudgetExceededError, CancelledError, NotModelledError, type SpecProblem, type SimErrorCode } from './errors.js';
+export { SimError, InvalidSpecError, BudgetExceededError, CancelledError, type SpecProblem, type SimErrorCode } from './errors.js';
 export { MODEL_VERSION, SIM_VERSION } from './version.js';
 export { CAL } from './model/calibration.js';
 export { frameTimeNs, frameBytes } from './model/hardware.js';

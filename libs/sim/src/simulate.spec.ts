@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetExceededError, CancelledError, InvalidSpecError, NotModelledError } from './errors.js';
+import { BudgetExceededError, CancelledError, InvalidSpecError } from './errors.js';
 import { flattenMetrics } from './metric-names.js';
 import { checkSpec, simulate } from './simulate.js';
 
@@ -60,7 +60,9 @@ describe('simulate', () => {
     expect('bottleneck' in flat).toBe(false);
 
     expect(checkSpec(spec).spec.duration.measureUs).toBe(2_000);
-    expect(() => checkSpec({ workload: { kind: 'analytics' } })).toThrow(NotModelledError);
+    expect(() => checkSpec({ nic: { steering: 'flexnic', program: [{ match: {}, actions: [{ op: 'hash', fields: ['kvs.key'], into: 'h' }] }] } })).toThrow(
+      /reads kvs.key, which redis requests do not carry/,
+    );
     expect(() => checkSpec({ duration: { measureUs: 1e7 } }, { maxEvents: 1e6 })).toThrow(BudgetExceededError);
   });
 
@@ -78,7 +80,9 @@ describe('simulate', () => {
   it('refuses combinations that make no sense, saying how to fix them', async () => {
     await expect(simulate({ system: { path: 'linux', storagePath: 'arrakis-vsa' } })).rejects.toThrow(/system.storagePath: .*only on system.path: arrakis/);
     await expect(simulate({ nic: { program: [{ match: {}, actions: [] }] } })).rejects.toThrow(/nic.program: .*steering: flexnic/);
-    await expect(simulate({ workload: { kind: 'analytics' } })).rejects.toBeInstanceOf(NotModelledError);
+    await expect(simulate({ nic: { steering: 'flexnic', program: [{ match: {}, actions: [{ op: 'ack' }] }] } })).rejects.toThrow(
+      /nic.program.0.actions.0: .*a redis reply carries data only the host has/,
+    );
   });
 
   it('refuses work over the budget with the estimate and the limit', async () => {

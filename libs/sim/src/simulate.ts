@@ -1,5 +1,5 @@
-import { Environment, PS_PER_US, type Time } from './engine/environment.js';
-import { CancelledError, NotModelledError } from './errors.js';
+import { Environment, PS_PER_NS, PS_PER_US, type Time } from './engine/environment.js';
+import { CancelledError } from './errors.js';
 import { estimateWork, DEFAULT_MAX_EVENTS, type WorkEstimate } from './budget.js';
 import { MetricsCollector, type Breakdown } from './model/collector.js';
 import { buildPath } from './model/paths/index.js';
@@ -26,6 +26,8 @@ export interface Metrics {
   tlb: Omit<Translation, 'missesPerRequest'>;
   utilization: Utilization;
   bottleneck: Bottleneck;
+  /** Extension: core time the host spent per request (all cores, busy or spinning). */
+  hostCpuNsPerRequest: number;
   /** Extension: requests measured and simulated time measured. */
   requests: number;
   measuredUs: number;
@@ -96,7 +98,8 @@ export async function simulate(input: unknown, options: SimulateOptions = {}): P
 
 /**
  * Refuses, without simulating, everything simulate() would refuse: spec problems (InvalidSpecError),
- * parts not modelled yet (NotModelledError) and work over the budget (BudgetExceededError). The
+ * NIC programs the hardware or the workload cannot run (InvalidSpecError too) and work over the
+ * budget (BudgetExceededError). The
  * service calls it before storing anything. Returns the resolved spec and the work estimate.
  */
 export function checkSpec(input: unknown, options: Pick<SimulateOptions, 'seed' | 'maxEvents' | 'replication'> = {}): { spec: ResolvedSpec; estimate: WorkEstimate } {
@@ -107,7 +110,6 @@ export function checkSpec(input: unknown, options: Pick<SimulateOptions, 'seed' 
 function prepare(input: unknown, options: Pick<SimulateOptions, 'seed' | 'maxEvents' | 'replication'>) {
   const spec = resolveSpec(input);
   if (options.seed !== undefined) spec.seed = options.seed;
-  refuseUnmodelled(spec);
   const paths = buildPaths(spec);
   // One replication on its own costs a replication's share of the budget.
   const counted = options.replication === undefined ? spec : { ...spec, replications: 1 };
@@ -118,12 +120,6 @@ function prepare(input: unknown, options: Pick<SimulateOptions, 'seed' | 'maxEve
 function tlbMetrics(spec: ResolvedSpec): Metrics['tlb'] {
   const { missRate, walkRefsPerMiss, walkRefsWorstCase } = translation(spec);
   return { missRate, walkRefsPerMiss, walkRefsWorstCase };
-}
-
-function refuseUnmodelled(spec: ResolvedSpec): void {
-  if (spec.workload.kind === 'analytics') {
-    throw new NotModelledError('workload.kind', "'analytics' is not modelled yet; this version runs kv and web workloads");
-  }
 }
 
 export function buildPaths(spec: ResolvedSpec): Partial<Record<Operation, RequestPath>> {
@@ -178,6 +174,7 @@ async function runReplication(
     crossingsPerEvent: crossingsPerEvent(operationMix(spec).flatMap(([op, share]) => (paths[op] ? [{ path: paths[op], share }] : []))),
     utilization,
     bottleneck: findBottleneck(utilization),
+    hostCpuNsPerRequest: round3(server.measuredCompletions > 0 ? server.cores.reduce((a, c) => a + c.utilization(), 0) * (measuredPs / PS_PER_NS) / server.measuredCompletions : 0),
     requests: server.measuredCompletions,
     measuredUs: round3(measuredPs / PS_PER_US),
     eventsProcessed: env.eventsProcessed,
@@ -215,6 +212,7 @@ function poolReplications(runs: Metrics[], pooled: MetricsCollector): Metrics {
     tlb: first.tlb,
     utilization,
     bottleneck: mostCommon(runs.map((m) => m.bottleneck)),
+    hostCpuNsPerRequest: mean((m) => m.hostCpuNsPerRequest),
     requests: runs.reduce((a, m) => a + m.requests, 0),
     measuredUs: runs.reduce((a, m) => a + m.measuredUs, 0),
     eventsProcessed: runs.reduce((a, m) => a + m.eventsProcessed, 0),

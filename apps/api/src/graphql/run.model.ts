@@ -15,13 +15,14 @@ export class LatencySummary {
   @Field(() => Float) max!: number;
 }
 
-@ObjectType({ description: 'Per operation kind: KV get/set, web hit/miss (page cache), and all requests.' })
+@ObjectType({ description: 'Per operation kind: KV get/set, web hit/miss (page cache), analytics tuple, and all requests.' })
 export class LatencyByOperation {
   @Field(() => LatencySummary) all!: LatencySummary;
   @Field(() => LatencySummary, { nullable: true }) get?: LatencySummary;
   @Field(() => LatencySummary, { nullable: true }) set?: LatencySummary;
   @Field(() => LatencySummary, { nullable: true }) hit?: LatencySummary;
   @Field(() => LatencySummary, { nullable: true }) miss?: LatencySummary;
+  @Field(() => LatencySummary, { nullable: true }) tuple?: LatencySummary;
 }
 
 @ObjectType({ description: 'Mean time per request by domain, in ns and % of the service time.' })
@@ -44,6 +45,7 @@ export class BreakdownByOperation {
   @Field(() => Breakdown, { nullable: true }) set?: Breakdown;
   @Field(() => Breakdown, { nullable: true }) hit?: Breakdown;
   @Field(() => Breakdown, { nullable: true }) miss?: Breakdown;
+  @Field(() => Breakdown, { nullable: true }) tuple?: Breakdown;
 }
 
 @ObjectType({ description: 'Mean crossings per request.' })
@@ -86,6 +88,7 @@ export class RunMetrics {
   @Field(() => Tlb) tlb!: Tlb;
   @Field(() => Utilization) utilization!: Utilization;
   @Field({ description: 'cpu | nic | pcie | storage | locks | none' }) bottleneck!: string;
+  @Field(() => Float, { description: 'Core time the host spent per request, over all cores.' }) hostCpuNsPerRequest!: number;
   @Field(() => Float) requests!: number;
   @Field(() => Float) measuredUs!: number;
   @Field(() => Float) eventsProcessed!: number;

@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
           exitCode = 2;
         } else if (e instanceof SimError) {
           process.stderr.write(`${e.message}\n`);
-          exitCode = e.code === 'BUDGET_EXCEEDED' || e.code === 'NOT_MODELLED' ? 2 : 1;
+          exitCode = e.code === 'BUDGET_EXCEEDED' ? 2 : 1;
         } else throw e;
       }
     });

@@ -16,25 +16,38 @@ export interface NicPlan {
   hashDelivered: boolean;
   /** Custom DMA: the NIC writes the request's fields into the application's structures. */
   customDma?: { to: 'app:item-log' | 'app:event-queue'; bytes: number };
+  /** The NIC acknowledges the request itself; the host sends nothing back. */
+  nicAck: boolean;
   /** Match+action stages the packet goes through (0 without FlexNIC). */
   pipelineStages: number;
 }
 
-export const PLAIN_NIC: NicPlan = { steer: 'flow', partitioned: false, hashDelivered: false, pipelineStages: 0 };
+export const PLAIN_NIC: NicPlan = { steer: 'flow', partitioned: false, hashDelivered: false, nicAck: false, pipelineStages: 0 };
 
 /** Header values of a request, as the parser would extract them. */
 function headerOf(shape: RequestShape): Record<string, string | number> {
   const header: Record<string, string | number> = { 'eth.type': 0x0800, 'ip.proto': shape.l4 === 'udp' ? 17 : 6 };
-  const port = { redis: 6379, memcached: 11211, flexkvs: 11211, web: 80 }[shape.server];
+  const port = { redis: 6379, memcached: 11211, flexkvs: 11211, web: 80, analytics: 5555 }[shape.server];
   header[`${shape.l4}.dstPort`] = port;
-  if (carriesKvsHeader(shape)) header['kvs.op'] = shape.op;
+  for (const field of Object.keys(PARSER_FIELDS)) {
+    const [proto] = field.split('.');
+    if (proto === 'kvs' && carries(shape, 'kvs')) header[field] = field === 'kvs.op' ? shape.op : '*';
+    if (proto === 'tuple' && carries(shape, 'tuple')) header[field] = '*';
+  }
   return header;
 }
 
-/** The parser reads the KV protocol in UDP datagrams (FlexKVS, memcached); not in a TCP stream. */
-function carriesKvsHeader(shape: RequestShape): boolean {
-  return shape.l4 === 'udp' && (shape.server === 'flexkvs' || shape.server === 'memcached');
+/**
+ * The parser reads application headers in UDP datagrams: the KV protocol (FlexKVS, memcached)
+ * and the analytics tuples; not in a TCP byte stream (Redis, HTTP).
+ */
+function carries(shape: RequestShape, protocol: 'kvs' | 'tuple'): boolean {
+  if (shape.l4 !== 'udp') return false;
+  return protocol === 'kvs' ? shape.server === 'flexkvs' || shape.server === 'memcached' : shape.server === 'analytics';
 }
+
+/** Fields whose hash picks the core that owns the request's state. */
+const KEY_FIELDS = ['kvs.key', 'tuple.key'];
 
 /** The spec's program, checked (every problem at once, as InvalidSpecError). */
 export function compileProgram(spec: ResolvedSpec): CheckedProgram {
@@ -62,11 +75,11 @@ function planOfRule(rule: Rule, r: number, shape: RequestShape, stages: number):
   const plan: NicPlan = { ...PLAIN_NIC, pipelineStages: stages };
 
   rule.actions.forEach((a: Action, i) => {
-    const missing = readsOf(a).flatMap((n) => [...expand(n)]).filter((f) => f.startsWith('kvs.') && !('kvs.op' in header));
+    const missing = readsOf(a).flatMap((n) => [...expand(n)]).filter((f) => f in PARSER_FIELDS && !(f in header) && /^(kvs|tuple)\./.test(f));
     if (missing.length) {
       problems.push({
         path: `nic.program.${r}.actions.${i}`,
-        message: `rule ${r}, action ${i} (${a.op}): reads ${missing[0]}, which ${shape.server} requests do not carry (the parser reads the KV protocol in UDP datagrams; ${shape.server} speaks ${shape.l4.toUpperCase()})`,
+        message: `rule ${r}, action ${i} (${a.op}): reads ${missing[0]}, which ${shape.server} requests do not carry (the parser reads application headers in UDP datagrams: the KV protocol and analytics tuples; ${shape.server} speaks ${shape.l4.toUpperCase()})`,
       });
       return;
     }
@@ -80,14 +93,14 @@ function planOfRule(rule: Rule, r: number, shape: RequestShape, stages: number):
         return;
       case 'steer': {
         const regs = a.by === 'flow' ? [] : (a.by.match(/[a-z][a-z0-9_]*/g) ?? []).filter((t) => derived.has(t));
-        const byKey = regs.some((reg) => derived.get(reg)!.has('kvs.key'));
+        const byKey = regs.some((reg) => KEY_FIELDS.some((k) => derived.get(reg)!.has(k)));
         plan.steer = byKey ? 'key' : 'flow';
         plan.partitioned = byKey && /%\s*(cores|queues)\b/.test(a.by);
         plan.hashDelivered ||= byKey; // the steering hash is written into the receive descriptor, as RSS's is
         return;
       }
       case 'dma': {
-        if (a.fields.some((f) => derived.get(f)?.has('kvs.key'))) plan.hashDelivered = true;
+        if (a.fields.some((f) => KEY_FIELDS.some((k) => derived.get(f)?.has(k)))) plan.hashDelivered = true;
         if (a.to === 'core-queue') return;
         const bytes = a.fields.reduce((sum, f) => sum + (derived.has(f) ? 4 : [...expand(f)].reduce((s, x) => s + fieldBytes(x, shape), 0)), 0);
         plan.customDma = { to: a.to, bytes };
@@ -95,12 +108,23 @@ function planOfRule(rule: Rule, r: number, shape: RequestShape, stages: number):
       }
       case 'set':
         return;
-      case 'reply':
       case 'ack':
+      case 'reply':
+        // An analytics tuple's reply is its acknowledgement: the NIC can send it. A KV reply
+        // carries data the NIC does not have.
+        if (shape.server === 'analytics') {
+          plan.nicAck = true;
+          return;
+        }
+        problems.push({
+          path: `nic.program.${r}.actions.${i}`,
+          message: `rule ${r}, action ${i} (${a.op}): a ${shape.server} reply carries data only the host has; NIC-generated replies are modelled for analytics acknowledgements`,
+        });
+        return;
       case 'drop':
         problems.push({
           path: `nic.program.${r}.actions.${i}`,
-          message: `rule ${r}, action ${i} (${a.op}): answering or dropping ${shape.server} requests on the NIC is not modelled for KV workloads yet (clients would wait for replies the host never sends)`,
+          message: `rule ${r}, action ${i} (drop): dropping requests is not modelled (closed-loop clients would wait forever; there is no retransmission)`,
         });
         return;
     }
@@ -136,5 +160,6 @@ function expand(name: string): Set<string> {
 function fieldBytes(field: string, shape: RequestShape): number {
   if (field === 'kvs.key') return shape.keySize;
   if (field === 'kvs.value') return shape.op === 'set' ? shape.valueSize : 0;
+  if (field === 'tuple.value') return shape.valueSize;
   return PARSER_FIELDS[field] ?? 0;
 }

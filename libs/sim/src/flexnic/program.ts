@@ -31,10 +31,14 @@ export const PARSER_FIELDS: Readonly<Record<string, number>> = {
   'kvs.keyLen': 2,
   'kvs.key': 0, // sized by the workload
   'kvs.value': 0,
+  // The analytics protocol: a sequence number and a tuple whose key decides its worker.
+  'tuple.seq': 4,
+  'tuple.key': 8,
+  'tuple.value': 0,
 };
 
 /** Names that stand for every field under them (`kvs` = kvs.op, kvs.key, ...). */
-const GROUPS = ['eth', 'ip', 'udp', 'tcp', 'kvs'] as const;
+const GROUPS = ['eth', 'ip', 'udp', 'tcp', 'kvs', 'tuple'] as const;
 
 export const ALU_OPERATORS = ['+', '-', '&', '|', '^', '<<', '>>', '%'] as const;
 const LOOP_OPS = ['loop', 'while', 'for', 'repeat', 'recurse', 'call', 'foreach'];

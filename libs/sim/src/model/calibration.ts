@@ -313,6 +313,26 @@ export const CAL = {
     sharedLines: 1,
   },
 
+  /**
+   * Real-time analytics (the FlexNIC paper's Storm-like count/rank pipeline). No per-part costs
+   * are published; these are assumptions of the same order as FlexKVS's stages.
+   */
+  analytics: {
+    /** Reading the tuple's header and fields. */
+    parse: us(0.05),
+    /** Demultiplexing in software: hash the tuple's key, pick the worker, enqueue the tuple. */
+    demuxHash: us(0.04),
+    enqueue: us(0.06),
+    /** The queue slot and the tuple's line move from the receiving core to the worker's. */
+    handoffLines: 2,
+    /** The worker's count: a hash-table increment. */
+    count: us(0.12),
+    /** The top-k rank: compare against the k-th count, occasionally re-sort (amortized). */
+    rank: us(0.08),
+    /** Building the acknowledgement to the source. */
+    ackBuild: us(0.05),
+  },
+
   flexnic: {
     /** Per match+action stage of the pipeline, at line rate (assumption: ~10 ns at 100 MHz-class clocks). */
     stageNs: 10,

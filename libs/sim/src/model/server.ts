@@ -238,6 +238,8 @@ export class Request implements EventTarget {
   private tWait: Time = 0;
   private lockGranted: Time = 0;
   private busyPs: Time = 0;
+  /** The reply left from a transmit stage before the end of the path. */
+  private replied = false;
   private readonly domainNs = new Float64Array(DOMAINS.length);
   private queueNs = 0;
   private readonly crossings = { userKernel: 0, guestHost: 0, vmExits: 0 };
@@ -360,6 +362,14 @@ export class Request implements EventTarget {
       }
       case TX_DONE:
         s.txPorts[this.port].release();
+        if (this.replied) {
+          // The NIC replied mid-path: the host's remaining stages run now. The client's next
+          // request waits for them — a source's window of tuples in flight is released when the
+          // pipeline has processed them, so an early ACK cannot make the host's backlog grow.
+          this.idx++;
+          this.run();
+          return;
+        }
         this.onReplySent(this);
         return;
     }
@@ -370,6 +380,10 @@ export class Request implements EventTarget {
     const s = this.server;
     const env = s.env;
     if (this.idx >= this.stages.length) {
+      if (this.replied) {
+        this.onReplySent(this); // the reply already left from a transmit stage
+        return;
+      }
       this.tWait = env.now;
       s.txPorts[this.port].request(this, WIRE_TX);
       return;
@@ -393,6 +407,10 @@ export class Request implements EventTarget {
         return;
       case 'storage':
         s.storageSlots.request(this, STORE_SLOT);
+        return;
+      case 'transmit':
+        this.replied = true;
+        s.txPorts[this.port].request(this, WIRE_TX);
         return;
       case 'thread':
         if (stage.action === 'acquire') {

@@ -70,7 +70,15 @@ export interface ThreadStage extends StageBase {
   action: 'acquire' | 'release';
 }
 
-export type Stage = CpuStage | DelayStage | PcieStage | StorageStage | ThreadStage;
+/**
+ * The reply leaves here rather than at the end of the path: the NIC sends it (an acknowledgement
+ * a FlexNIC program generates) while the host's work on the request goes on.
+ */
+export interface TransmitStage extends StageBase {
+  kind: 'transmit';
+}
+
+export type Stage = CpuStage | DelayStage | PcieStage | StorageStage | ThreadStage | TransmitStage;
 
 /** Everything the server does for one request between the wire in and the wire out. */
 export interface RequestPath {

@@ -1,15 +1,25 @@
 import type { NicPlan } from '../flexnic/plan.js';
 import type { ResolvedSpec } from '../spec/resolve.js';
 
-/** KV GETs and SETs; web requests whose file is in the page cache (hit) or must be read (miss). */
-export type Operation = 'get' | 'set' | 'hit' | 'miss';
-export const OPERATIONS: readonly Operation[] = ['get', 'set', 'hit', 'miss'];
+/**
+ * KV GETs and SETs; web requests whose file is in the page cache (hit) or must be read (miss);
+ * analytics tuples.
+ */
+export type Operation = 'get' | 'set' | 'hit' | 'miss' | 'tuple';
+export const OPERATIONS: readonly Operation[] = ['get', 'set', 'hit', 'miss', 'tuple'];
 
-export type ServerKind = ResolvedSpec['workload']['kv']['server'] | 'web';
+export type ServerKind = ResolvedSpec['workload']['kv']['server'] | 'web' | 'analytics';
 
 /** The server software the workload runs. */
 export function serverOf(spec: ResolvedSpec): ServerKind {
-  return spec.workload.kind === 'web' ? 'web' : spec.workload.kv.server;
+  switch (spec.workload.kind) {
+    case 'web':
+      return 'web';
+    case 'analytics':
+      return 'analytics';
+    case 'kv':
+      return spec.workload.kv.server;
+  }
 }
 
 /** Each operation with its share of the requests (shares sum to 1; zero shares included). */
@@ -20,8 +30,9 @@ export function operationMix(spec: ResolvedSpec): [Operation, number][] {
         ['hit', spec.workload.web.pageCacheHitRatio],
         ['miss', 1 - spec.workload.web.pageCacheHitRatio],
       ];
-    case 'kv':
     case 'analytics':
+      return [['tuple', 1]];
+    case 'kv':
       return [
         ['get', spec.workload.kv.getRatio],
         ['set', 1 - spec.workload.kv.getRatio],
@@ -31,7 +42,14 @@ export function operationMix(spec: ResolvedSpec): [Operation, number][] {
 
 /** The clients and how they load the server. */
 export function clientLoad(spec: ResolvedSpec): Pick<ResolvedSpec['workload']['kv'], 'clients' | 'load'> {
-  return spec.workload.kind === 'web' ? spec.workload.web : spec.workload.kv;
+  switch (spec.workload.kind) {
+    case 'web':
+      return spec.workload.web;
+    case 'analytics':
+      return { clients: spec.workload.analytics.sources, load: spec.workload.analytics.load };
+    case 'kv':
+      return spec.workload.kv;
+  }
 }
 
 /** What one request carries and what the server must do for it, independent of the I/O path. */
@@ -60,6 +78,11 @@ const digits = (n: number) => String(n).length;
  * protocol over UDP (8 B frame header); FlexKVS a binary protocol over UDP (24 B header).
  */
 export function requestShape(spec: ResolvedSpec, op: Operation): RequestShape {
+  if (spec.workload.kind === 'analytics') {
+    const a = spec.workload.analytics;
+    // A tuple in a UDP datagram with an 8 B sequence header; the ACK carries the sequence number.
+    return { op, server: 'analytics', l4: 'udp', requestBytes: 8 + a.tupleBytes, replyBytes: 8, keySize: 8, valueSize: a.tupleBytes, persist: false, logBytes: 0, fileBytes: 0 };
+  }
   if (spec.workload.kind === 'web') {
     const web = spec.workload.web;
     return {

@@ -91,6 +91,20 @@ const web = z.strictObject({
   load: load.prefault({ kind: 'closed' }),
 });
 
+/**
+ * Real-time analytics (the FlexNIC paper's Storm-like pipeline): sources stream tuples; the server
+ * demultiplexes each to the worker that owns its key, which counts it and keeps a top-k rank, and
+ * acknowledges it to the source. A FlexNIC program can do the demultiplexing and the ACK on the NIC.
+ */
+const analytics = z.strictObject({
+  tupleBytes: intBetween(8, 1400).default(64),
+  /** Distinct keys counted (the counting table's size). */
+  keys: intBetween(1, 1e9).default(100_000),
+  topK: intBetween(1, 10_000).default(10),
+  sources: intBetween(1, 100_000).default(64),
+  load: load.prefault({ kind: 'closed' }),
+});
+
 export const experimentSpecSchema = z.strictObject({
   name: z.string().max(200).default('experiment'),
   seed: intBetween(0, 4_294_967_295).default(42),
@@ -139,6 +153,7 @@ export const experimentSpecSchema = z.strictObject({
       kind: z.enum(['kv', 'web', 'analytics']).default('kv'),
       kv: kv.prefault({}),
       web: web.prefault({}),
+      analytics: analytics.prefault({}),
     })
     .prefault({}),
 });

@@ -44,6 +44,17 @@ export function appStages(shape: RequestShape, polluted: boolean, readFile: () =
     }
     case 'flexkvs':
       return flexkvsAppStages(shape, shape.nic ?? PLAIN_NIC).map((s) => ({ ...s, polluted }));
+    case 'analytics': {
+      // Steered by the tuple's key, the tuple is already on its worker's core: no software
+      // demultiplexing and no hand-off. Acknowledged by the NIC, the host builds no ACK.
+      const A = CAL.analytics;
+      const nic = shape.nic ?? PLAIN_NIC;
+      const stages = [app('analytics.parse', A.parse)];
+      if (nic.steer !== 'key') stages.push(app('analytics.demux', A.demuxHash + A.enqueue, { sharedLines: A.handoffLines }));
+      stages.push(app('analytics.count', A.count), app('analytics.rank', A.rank));
+      if (!nic.nicAck) stages.push(app('analytics.ack', A.ackBuild));
+      return stages;
+    }
     case 'memcached':
       return [app(`${shape.server}.${shape.op}`, CAL.memcached.request + CAL.memcached.perValueByte * shape.valueSize, { lookup: true })];
   }

@@ -29,9 +29,10 @@ export function arrakisPath(shape: RequestShape, frames: { request: number; repl
     stages.push({ kind: 'thread', name: 'thread.take', domain: 'app', action: 'acquire' });
     stages.push(libio('libio.vsa-complete', A.vsaComplete + A.persistentEventLoop));
   }
-  stages.push(libio('libio.netstack-out', A.copyFixed + A.copyOutPerByte * shape.replyBytes + A.netstackOut));
+  const hostReplies = !shape.nic?.nicAck; // else the NIC acknowledged it already
+  if (hostReplies) stages.push(libio('libio.netstack-out', A.copyFixed + A.copyOutPerByte * shape.replyBytes + A.netstackOut));
   stages.push({ kind: 'thread', name: 'thread.done', domain: 'app', action: 'release' });
-  stages.push(...nicTransmit(frames.reply));
+  if (hostReplies) stages.push(...nicTransmit(frames.reply));
   return { stages, requestFrameBytes: frames.request, replyFrameBytes: frames.reply };
 }
 

@@ -1,6 +1,6 @@
 import { CAL } from '../calibration.js';
 import { frameBytes } from '../hardware.js';
-import type { RequestPath } from '../stage.js';
+import type { RequestPath, Stage } from '../stage.js';
 import type { RequestShape } from '../workload.js';
 import type { ResolvedSpec } from '../../spec/resolve.js';
 import { arrakisPath } from './arrakis.js';
@@ -29,10 +29,13 @@ export function buildPath(spec: ResolvedSpec, requestShape: RequestShape): Reque
         return shape.server === 'flexkvs' ? flexkvsPath(shape, frames, plan) : arrakisPath(shape, frames);
     }
   })();
-  // FlexNIC's match+action stages follow the NIC's own receive pipeline.
+  // FlexNIC's match+action stages follow the NIC's own receive pipeline; an acknowledgement the
+  // program generates leaves right after them.
   if (plan.pipelineStages > 0) {
     const at = path.stages.findIndex((st) => st.name === 'nic.rx-pipeline') + 1;
-    path.stages.splice(at, 0, { kind: 'delay', name: 'flexnic.match-action', domain: 'hardware', ns: plan.pipelineStages * CAL.flexnic.stageNs });
+    const nic: Stage[] = [{ kind: 'delay', name: 'flexnic.match-action', domain: 'hardware', ns: plan.pipelineStages * CAL.flexnic.stageNs }];
+    if (plan.nicAck) nic.push({ kind: 'transmit', name: 'flexnic.ack', domain: 'hardware' });
+    path.stages.splice(at, 0, ...nic);
   }
   return { ...path, steer: plan.steer };
 }

@@ -36,10 +36,10 @@ export function kernelPath(
     ...appStages(shape, true, () => mediate(kernelFileRead(shape))),
     ...(variant.onThread ?? []),
     ...(shape.persist ? mediate(ext4PersistentWrite(shape)) : []),
-    ...mediate(kernelSendSyscall(shape)),
+    // A reply the NIC sends itself (a FlexNIC acknowledgement) needs no send from the host.
+    ...(shape.nic?.nicAck ? [] : mediate(kernelSendSyscall(shape))),
     { kind: 'thread', name: 'thread.done', domain: 'app', action: 'release' },
-    ...(variant.afterSend ?? []),
-    ...nicTransmit(frames.reply),
+    ...(shape.nic?.nicAck ? [] : [...(variant.afterSend ?? []), ...nicTransmit(frames.reply)]),
   ];
   return { stages, requestFrameBytes: frames.request, replyFrameBytes: frames.reply };
 }
