@@ -33,6 +33,7 @@ export function formatResult(r: SimulationResult): string {
   );
   const t = m.tlb;
   lines.push(`TLB: miss rate ${t.missRate}, page-walk references per miss ${t.walkRefsPerMiss} (worst case ${t.walkRefsWorstCase})`);
+  lines.push(`host CPU per request: ${m.hostCpuNsPerRequest.toFixed(0)} ns (all cores)`);
   lines.push(
     `utilization: cores [${u.cores.map((x) => x.toFixed(2)).join(' ')}]  nic ${u.nic.toFixed(2)}  pcie ${u.pcie.toFixed(2)}  storage ${u.storage.toFixed(2)}`,
   );

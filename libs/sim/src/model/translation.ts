@@ -49,6 +49,10 @@ export function translation(spec: ResolvedSpec): Translation {
     const web = spec.workload.web;
     workingSet = web.files * web.fileBytes;
     accesses = () => T.webAccesses + pages(web.fileBytes);
+  } else if (spec.workload.kind === 'analytics') {
+    // The workers' counting table: a key and its count per entry.
+    workingSet = spec.workload.analytics.keys * (16 + CAL.memory.itemOverheadBytes);
+    accesses = () => T.kvAccesses;
   } else {
     const kv = spec.workload.kv;
     workingSet = kv.keys * (kv.keySize + kv.valueSize + CAL.memory.itemOverheadBytes);
