@@ -13,6 +13,7 @@ import { RunResolver } from './graphql/run.resolver.js';
 import { ExperimentsController } from './rest/experiments.controller.js';
 import { HealthController } from './rest/health.controller.js';
 import { RunsController } from './rest/runs.controller.js';
+import { SweepsController } from './rest/sweeps.controller.js';
 
 /**
  * The schema is generated from the code and committed (apps/api/schema.gql), so a schema change
@@ -36,7 +37,7 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       formatError: formatGraphQLError,
     }),
   ],
-  controllers: [ExperimentsController, RunsController, HealthController],
+  controllers: [ExperimentsController, SweepsController, RunsController, HealthController],
   providers: [ExperimentResolver, RunResolver],
 })
 export class AppModule {}

@@ -14,6 +14,8 @@ export function runView(run: Run) {
     status: run.status,
     progress: run.progress,
     seed: Number(run.seed),
+    point: run.point,
+    pointValues: run.pointValues,
     replication: run.replication,
     attempts: run.attempts,
     workerId: run.workerId,
@@ -35,6 +37,8 @@ export function experimentView(e: Experiment | ExperimentWithRuns) {
     name: e.name,
     tags: e.tags,
     spec: e.spec,
+    /** A sweep's axes; null for a single experiment. */
+    axes: e.axes,
     systemPath: e.systemPath,
     workloadKind: e.workloadKind,
     createdAt: e.createdAt,

@@ -29,6 +29,8 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: int(1000, 3_600_000).default(30_000),
   /** A run left QUEUED this long without a job is re-enqueued (the API enqueues right after commit). */
   RECONCILE_GRACE_MS: int(0, 3_600_000).default(10_000),
+  /** Sweeps with more runs (points × replications) than this are refused at submission. */
+  MAX_SWEEP_RUNS: int(1, 1_000_000).default(10_000),
   /** Specs whose estimated work is over this many events are refused at submission. */
   MAX_EVENTS_PER_RUN: int(1000, 10_000_000_000).default(200_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

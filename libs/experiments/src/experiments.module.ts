@@ -6,8 +6,10 @@ import { ReconcileQueue } from './reconcile-queue/reconcile-queue.use-case.js';
 import { RunQueue } from './run-queue.js';
 import { RunSimulation } from './run-simulation/run-simulation.use-case.js';
 import { SubmitExperiment } from './submit-experiment/submit-experiment.use-case.js';
+import { SubmitSweep } from './submit-sweep/submit-sweep.use-case.js';
+import { QuerySweep } from './query-sweep/query-sweep.use-case.js';
 
-const useCases = [SubmitExperiment, CancelRun, QueryRuns, RunSimulation, ReconcileQueue];
+const useCases = [SubmitExperiment, SubmitSweep, QuerySweep, CancelRun, QueryRuns, RunSimulation, ReconcileQueue];
 
 /** The use-cases, shared by the API and the worker; `role` picks the queue connection's behaviour. */
 @Module({})

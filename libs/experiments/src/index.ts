@@ -6,3 +6,5 @@ export { RunSimulation, PermanentRunError, type RunContext, type RunOutcome } fr
 export { ReconcileQueue } from './reconcile-queue/reconcile-queue.use-case.js';
 export { AppError, badInput, describeError, type AppErrorCode, type ErrorBody } from './errors.js';
 export { RunQueue } from './run-queue.js';
+export { SubmitSweep } from './submit-sweep/submit-sweep.use-case.js';
+export { QuerySweep, DEFAULT_TABLE_METRICS, type SweepStatus, type SweepRow } from './query-sweep/query-sweep.use-case.js';

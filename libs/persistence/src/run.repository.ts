@@ -36,6 +36,23 @@ export interface RunPage {
 
 export type CancelOutcome = { found: false } | { found: true; previous: RunStatus; run: Run };
 
+export interface ExperimentProgress {
+  counts: Record<RunStatus, number>;
+  total: number;
+  /** Sum of the runs' progress (finished runs count 1). */
+  done: number;
+  /** Mean wall time of a succeeded run, for the estimate of the time left. */
+  meanRunMs: number | null;
+}
+
+/** A metric's values over a sweep point's succeeded replications. */
+export interface PointMetric {
+  point: number;
+  pointValues: unknown;
+  name: string;
+  values: number[];
+}
+
 @Injectable()
 export class RunRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -142,6 +159,33 @@ export class RunRepository {
         : await tx.run.findUniqueOrThrow({ where: { id } });
       return { found: true, previous, run };
     });
+  }
+
+  async progressOf(experimentId: string): Promise<ExperimentProgress> {
+    const [groups, timing] = await Promise.all([
+      this.prisma.run.groupBy({ by: ['status'], where: { experimentId }, _count: { _all: true }, _sum: { progress: true } }),
+      this.prisma.$queryRaw<{ ms: number | null }[]>`
+        SELECT avg(extract(epoch FROM finished_at - started_at) * 1000)::float8 AS ms
+        FROM run WHERE experiment_id = ${experimentId}::uuid AND status = 'SUCCEEDED'`,
+    ]);
+    const counts = Object.fromEntries(Object.values(RunStatus).map((st) => [st, 0])) as Record<RunStatus, number>;
+    let done = 0;
+    for (const g of groups) {
+      counts[g.status] = g._count._all;
+      done += g.status === RunStatus.QUEUED || g.status === RunStatus.RUNNING ? (g._sum.progress ?? 0) : g._count._all;
+    }
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    return { counts, total, done, meanRunMs: timing[0]?.ms ?? null };
+  }
+
+  /** Each point's values of the named metrics over its succeeded replications, in point order. */
+  pointMetrics(experimentId: string, names: readonly string[]): Promise<PointMetric[]> {
+    return this.prisma.$queryRaw<PointMetric[]>`
+      SELECT r.point, r.point_values AS "pointValues", m.name, array_agg(m.value ORDER BY r.replication) AS values
+      FROM run r JOIN metric m ON m.run_id = r.id
+      WHERE r.experiment_id = ${experimentId}::uuid AND r.status = 'SUCCEEDED' AND m.name = ANY(${[...names]}::text[])
+      GROUP BY r.point, r.point_values, m.name
+      ORDER BY r.point, m.name`;
   }
 
   /** Runs queued (or running) before `before`: the reconciler checks that Redis has a job for each. */

@@ -4,6 +4,7 @@
 export { simulate, checkSpec, type SimulateOptions, type SimulationResult, type Metrics } from './simulate.js';
 export { flattenMetrics } from './metric-names.js';
 export { resolveSpec, type ResolvedSpec } from './spec/resolve.js';
+export { expandSweep, sweepSize, setPath, type SweepAxis, type SweepPoint } from './spec/sweep.js';
 export { experimentSpecSchema, type ExperimentSpecInput } from './spec/schema.js';
 export { estimateWork, DEFAULT_MAX_EVENTS, type WorkEstimate } from './budget.js';
 export { SimError, InvalidSpecError, BudgetExceededError, CancelledError, type SpecProblem, type SimErrorCode } from './errors.js';

@@ -1,14 +1,16 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { QueryRuns, SubmitExperiment } from '#experiments';
-import { SubmitExperimentInput } from './inputs.js';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { QueryRuns, QuerySweep, SubmitExperiment, SubmitSweep } from '#experiments';
 import { experimentView } from '../views.js';
-import { ExperimentModel } from './run.model.js';
+import { SubmitExperimentInput, SubmitSweepInput } from './inputs.js';
+import { ExperimentModel, ExperimentStatus, SweepRow } from './run.model.js';
 
 @Resolver(() => ExperimentModel)
 export class ExperimentResolver {
   constructor(
     private readonly submit: SubmitExperiment,
+    private readonly sweep: SubmitSweep,
     private readonly query: QueryRuns,
+    private readonly sweeps: QuerySweep,
   ) {}
 
   @Mutation(() => ExperimentModel, { description: 'Validates, stores and queues an experiment: one run per replication.' })
@@ -16,8 +18,24 @@ export class ExperimentResolver {
     return experimentView(await this.submit.execute({ ...input }));
   }
 
+  @Mutation(() => ExperimentModel, { description: 'The cartesian product of the axes over a base spec: one run per point and replication.' })
+  async submitSweep(@Args('input') input: SubmitSweepInput): Promise<ExperimentModel> {
+    const { axes, ...rest } = input;
+    return experimentView(await this.sweep.execute({ ...rest, axes: axes.map((a) => ({ path: a.path, values: a.values })) }));
+  }
+
   @Query(() => ExperimentModel)
   async experiment(@Args('id', { type: () => ID }) id: string): Promise<ExperimentModel> {
     return experimentView(await this.query.experiment(id));
+  }
+
+  @ResolveField(() => ExperimentStatus, { description: 'Runs per status, progress and an estimate of the time left.' })
+  status(@Parent() e: ExperimentModel): Promise<ExperimentStatus> {
+    return this.sweeps.status(e.id);
+  }
+
+  @ResolveField(() => [SweepRow], { description: 'One row per point, replications aggregated (default metrics: throughput, mean and p99 latency).' })
+  table(@Parent() e: ExperimentModel, @Args('metrics', { type: () => [String], nullable: true }) metrics?: string[]): Promise<SweepRow[]> {
+    return this.sweeps.table(e.id, metrics);
   }
 }

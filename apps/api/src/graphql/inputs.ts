@@ -1,4 +1,4 @@
-import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { RunStatus } from '#persistence';
 
@@ -8,6 +8,21 @@ export class SubmitExperimentInput {
   @Field(() => [String], { nullable: true, defaultValue: [] }) tags?: string[];
   @Field(() => GraphQLJSON, { nullable: true, description: 'An experiment spec (EXPERIMENT-SPEC.md); omitted or {} runs the defaults.' })
   spec?: unknown;
+}
+
+@InputType()
+export class SweepAxisInput {
+  @Field({ description: 'A dotted spec path, e.g. hardware.cpu.cores.' }) path!: string;
+  @Field(() => [GraphQLJSON]) values!: unknown[];
+}
+
+@InputType()
+export class SubmitSweepInput {
+  @Field({ nullable: true }) name?: string;
+  @Field(() => [String], { nullable: true, defaultValue: [] }) tags?: string[];
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The spec every point starts from.' }) base?: unknown;
+  @Field(() => [SweepAxisInput]) axes!: SweepAxisInput[];
+  @Field(() => Int, { nullable: true, description: "Overrides the base's replications." }) replications?: number;
 }
 
 @InputType()

@@ -102,6 +102,8 @@ export class RunModel implements RunView {
   @Field(() => RunStatus) status!: RunStatus;
   @Field(() => Float, { description: '0–1, updated while RUNNING.' }) progress!: number;
   @Field(() => GraphQLSafeInt) seed!: number;
+  @Field(() => Int, { description: "A sweep's point (0 for a single experiment)." }) point!: number;
+  @Field(() => GraphQLJSON, { nullable: true, description: "The sweep axes' values at this run's point, by path." }) pointValues!: RunView['pointValues'];
   @Field(() => Int) replication!: number;
   @Field(() => Int) attempts!: number;
   @Field(() => String, { nullable: true }) workerId!: string | null;
@@ -123,7 +125,8 @@ export class ExperimentModel implements ExperimentView {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => [String]) tags!: string[];
-  @Field(() => GraphQLJSON, { description: 'The spec as submitted.' }) spec!: ExperimentView['spec'];
+  @Field(() => GraphQLJSON, { description: "The spec as submitted (a sweep's base)." }) spec!: ExperimentView['spec'];
+  @Field(() => GraphQLJSON, { nullable: true, description: "A sweep's axes: [{path, values}]." }) axes!: ExperimentView['axes'];
   @Field() systemPath!: string;
   @Field() workloadKind!: string;
   @Field() createdAt!: Date;
@@ -147,4 +150,40 @@ export class RunConnection {
   @Field(() => [RunEdge]) edges!: RunEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
   @Field(() => Int, { description: 'Runs matching the filter, on every page.' }) totalCount!: number;
+}
+
+@ObjectType({ description: 'Runs of an experiment per status.' })
+export class StatusCounts {
+  @Field(() => Int) QUEUED!: number;
+  @Field(() => Int) RUNNING!: number;
+  @Field(() => Int) SUCCEEDED!: number;
+  @Field(() => Int) FAILED!: number;
+  @Field(() => Int) CANCELLED!: number;
+}
+
+@ObjectType()
+export class ExperimentStatus {
+  @Field(() => StatusCounts) counts!: StatusCounts;
+  @Field(() => Int) total!: number;
+  @Field(() => Float, { description: '0–1 over every run.' }) progress!: number;
+  @Field(() => Float, { nullable: true, description: 'From the mean time of the runs done so far; null until one is done.' })
+  estimatedSecondsLeft!: number | null;
+}
+
+@ObjectType({ description: "A metric over a point's replications: mean, standard deviation, 95% CI (Student t)." })
+export class MetricSummary {
+  @Field() name!: string;
+  @Field(() => Float) mean!: number;
+  @Field(() => Float) stddev!: number;
+  @Field(() => Float) lo!: number;
+  @Field(() => Float) hi!: number;
+  @Field(() => Float) halfWidth!: number;
+  @Field(() => Int) n!: number;
+}
+
+@ObjectType({ description: 'One point of a sweep with its replications aggregated.' })
+export class SweepRow {
+  @Field(() => Int) point!: number;
+  @Field(() => GraphQLJSON, { description: 'The axes\' values at this point, by path.' }) values!: Record<string, unknown>;
+  @Field(() => [MetricSummary]) metrics!: MetricSummary[];
 }

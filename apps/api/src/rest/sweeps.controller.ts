@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import type { Response } from 'express';
+import { QueryRuns, QuerySweep, SubmitSweep } from '#experiments';
+import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { experimentView } from '../views.js';
+
+/** Sweeps for CI: submit a grid, poll its status, read its table. */
+@Controller('v1/sweeps')
+@UseFilters(HttpErrorFilter)
+export class SweepsController {
+  constructor(
+    private readonly submit: SubmitSweep,
+    private readonly query: QueryRuns,
+    private readonly sweeps: QuerySweep,
+  ) {}
+
+  /** 202: stored and queued. The body lists the points, not the (possibly thousands of) runs. */
+  @Post()
+  @HttpCode(202)
+  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    const experiment = await this.submit.execute(body);
+    res.location(`/v1/sweeps/${experiment.id}`);
+    const { runs, ...view } = experimentView(experiment);
+    return { ...view, points: new Set(runs.map((r) => r.point)).size, runs: runs.length, status: await this.sweeps.status(experiment.id) };
+  }
+
+  /** Status and table; `?metric=` (repeatable) picks the table's metrics. */
+  @Get(':id')
+  async get(@Param('id') id: string, @Query('metric') metric?: string | string[]) {
+    const experiment = await this.query.experiment(id);
+    const { runs, ...view } = experimentView(experiment);
+    const metrics = metric === undefined ? undefined : Array.isArray(metric) ? metric : metric.split(',');
+    return { ...view, runs: runs.length, status: await this.sweeps.status(id), table: await this.sweeps.table(id, metrics) };
+  }
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { z } from 'zod';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { ExperimentRepository, type ExperimentWithRuns } from '#persistence';
+import { checkSpec, expandSweep, InvalidSpecError, SimError, sweepSize, type SpecProblem } from '#sim';
+import { badInput } from '../errors.js';
+import { RunQueue } from '../run-queue.js';
+
+const schema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+    tags: z.array(z.string().trim().min(1).max(64)).max(32).default([]),
+    base: z.record(z.string(), z.unknown(), { error: 'must be an object (the spec every point starts from)' }).default({}),
+    axes: z
+      .array(z.object({ path: z.string(), values: z.array(z.unknown()) }).strict(), { error: 'must be a list of {path, values}' })
+      .min(1, 'give at least one axis')
+      .max(8, 'at most 8 axes'),
+    replications: z.number().int().min(1).max(100).optional(),
+  })
+  .strict();
+
+export type SubmitSweepInput = z.infer<typeof schema>;
+
+/** Jobs per addBulk call when a sweep enqueues thousands of runs. */
+const ENQUEUE_BATCH = 1000;
+
+/**
+ * A sweep: the cartesian product of its axes over a base spec, stored as one experiment with a
+ * run per point and replication, enqueued in bulk. Every point is checked before anything is
+ * stored; a sweep over MAX_SWEEP_RUNS is refused with its size and the limit.
+ */
+@Injectable()
+export class SubmitSweep {
+  private readonly logger = new Logger(SubmitSweep.name);
+
+  constructor(
+    private readonly experiments: ExperimentRepository,
+    private readonly queue: RunQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(input: unknown): Promise<ExperimentWithRuns> {
+    const parsed = schema.safeParse(input ?? {});
+    if (!parsed.success) {
+      throw badInput(parsed.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(body)', message: i.message })));
+    }
+    const { name, tags, axes } = parsed.data;
+    const base = parsed.data.replications === undefined ? parsed.data.base : { ...parsed.data.base, replications: parsed.data.replications };
+    const replications = typeof base.replications === 'number' ? base.replications : 1;
+    const size = sweepSize(axes, replications);
+    if (size.runs > this.config.MAX_SWEEP_RUNS) {
+      throw badInput([
+        {
+          path: 'axes',
+          message: `the sweep has ${size.runs.toLocaleString('en-US')} runs (${size.points} points × ${replications} replications), over the limit of ${this.config.MAX_SWEEP_RUNS.toLocaleString('en-US')}; drop axis values or replications, or split it`,
+        },
+      ]);
+    }
+
+    const points = this.refusing(() => expandSweep(base, axes), 'base');
+    const problems: SpecProblem[] = [];
+    const resolved = points.map((p) => {
+      try {
+        return checkSpec(p.spec, { maxEvents: this.config.MAX_EVENTS_PER_RUN, replication: 0 }).spec;
+      } catch (err) {
+        if (!(err instanceof SimError)) throw err;
+        const where = Object.entries(p.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+        const details = err instanceof InvalidSpecError ? err.problems.map((q) => `${q.path}: ${q.message}`).join('; ') : err.message;
+        problems.push({ path: `points.${p.index}`, message: `at ${where}: ${details}` });
+        return undefined;
+      }
+    });
+    if (problems.length) throw badInput(problems.slice(0, 20));
+    await this.queue.assertAvailable();
+
+    const first = resolved[0]!;
+    const experiment = await this.experiments.create({
+      name: name ?? first.name,
+      tags,
+      spec: base,
+      axes,
+      systemPath: first.system.path,
+      workloadKind: first.workload.kind,
+      runs: resolved.flatMap((spec, i) =>
+        Array.from({ length: spec!.replications }, (_, replication) => ({ spec, seed: spec!.seed, replication, point: i, pointValues: points[i].values })),
+      ),
+    });
+    try {
+      for (let i = 0; i < experiment.runs.length; i += ENQUEUE_BATCH) {
+        await this.queue.enqueue(experiment.runs.slice(i, i + ENQUEUE_BATCH).map((r) => r.id));
+      }
+    } catch (err) {
+      this.logger.warn(`sweep ${experiment.id} stored but not all enqueued (${(err as Error).message}); the reconciler will enqueue the rest`);
+    }
+    return experiment;
+  }
+
+  /** Spec problems of the sweep's definition, under `base.` or `axes.`. */
+  private refusing<T>(fn: () => T, prefix: string): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof InvalidSpecError) {
+        throw badInput(err.problems.map((p) => ({ path: /^(axes|points)\b/.test(p.path) ? p.path : `${prefix}.${p.path}`, message: p.message })));
+      }
+      throw err;
+    }
+  }
+}
