@@ -88,3 +88,58 @@ describe('sweeps', () => {
     expect(await stack.count('run')).toBe(before);
   });
 });
+
+describe('comparisons', () => {
+  const submit = async (spec: Record<string, unknown>) => {
+    const res = await stack.http().post('/v1/experiments').send({ spec }).expect(202);
+    await Promise.all(res.body.runs.map((r: { id: string }) => stack.waitForStatus(r.id, 'SUCCEEDED')));
+    return res.body as { id: string; runs: { id: string }[] };
+  };
+  const redisSet = (storage: Record<string, unknown>) => ({
+    replications: 4,
+    duration: { measureUs: 20_000 },
+    hardware: { storage },
+    workload: { kind: 'kv', kv: { server: 'redis', getRatio: 0, clients: 1 } },
+  });
+
+  it('tells a slower storage device from noise, in the right direction, over GraphQL and REST', async () => {
+    const baseline = await submit(redisSet({ kind: 'raid-flash-cache' }));
+    const same = await submit(redisSet({ kind: 'raid-flash-cache' }));
+    const slower = await submit(redisSet({ kind: 'custom', writeLatencyUs: 40 }));
+
+    const q = await stack.gql<{ compare: { test: string; baselineRunIds: string[]; metrics: { name: string; verdict: string; significant: boolean; pValue: number; relativeChange: number; baseline: { n: number } }[] } }>(
+      `query($b: RunSelectorInput!, $c: RunSelectorInput!) { compare(baseline: $b, candidate: $c, metrics: ["latencyUs.set.mean", "throughputOpsPerSec"]) {
+        test baselineRunIds metrics { name verdict significant pValue relativeChange baseline { n } } } }`,
+      { b: { experimentId: baseline.id }, c: { experimentId: slower.id } },
+    );
+    expect(q.errors).toBeUndefined();
+    const [latency, tput] = q.data!.compare.metrics;
+    expect(q.data!.compare.test).toMatch(/Welch/);
+    expect(q.data!.compare.baselineRunIds).toHaveLength(4);
+    expect(latency).toMatchObject({ name: 'latencyUs.set.mean', verdict: 'worse', significant: true, baseline: { n: 4 } });
+    expect(latency.relativeChange).toBeGreaterThan(0.05);
+    expect(tput).toMatchObject({ verdict: 'worse', significant: true });
+
+    // The same spec and seeds: identical numbers, no change.
+    const rest = await stack.http().get('/v1/compare').query({ baseline: `experiment:${baseline.id}`, candidate: `experiment:${same.id}`, metric: 'latencyUs.set.mean' }).expect(200);
+    expect(rest.body.metrics[0]).toMatchObject({ verdict: 'unchanged', absoluteChange: 0, pValue: 1 });
+    // One run against another: no replications to test with.
+    const one = await stack.http().get('/v1/compare').query({ baseline: `run:${baseline.runs[0].id}`, candidate: `run:${slower.runs[0].id}`, metric: 'latencyUs.set.mean' }).expect(200);
+    expect(one.body.metrics[0]).toMatchObject({ verdict: 'inconclusive', pValue: null });
+  });
+
+  it('names what is wrong with a selection', async () => {
+    const sweep = await stack.http().post('/v1/sweeps').send({ base: { duration: { measureUs: 2_000 } }, axes: [{ path: 'system.path', values: ['linux', 'arrakis'] }] }).expect(202);
+    await finished(sweep.body.id);
+    const noPoint = await stack.http().get('/v1/compare').query({ baseline: `experiment:${sweep.body.id}`, candidate: `experiment:${sweep.body.id}:1` }).expect(400);
+    expect(noPoint.body.error.problems[0]).toMatchObject({ path: 'baseline.point', message: expect.stringMatching(/a sweep of 2 points; say which point/) });
+    const points = await stack.http().get('/v1/compare').query({ baseline: `experiment:${sweep.body.id}:0`, candidate: `experiment:${sweep.body.id}:1`, metric: 'latencyUs.get.mean' }).expect(200);
+    expect(points.body.metrics[0].verdict).toBe('inconclusive');
+    expect(points.body.metrics[0].candidate.mean).toBeLessThan(points.body.metrics[0].baseline.mean);
+    await stack.http().get('/v1/compare').query({ baseline: 'latest', candidate: `experiment:${sweep.body.id}:1` }).expect(400);
+    const unknown = await stack.http().get('/v1/compare').query({ baseline: 'run:00000000-0000-4000-8000-000000000000', candidate: `experiment:${sweep.body.id}:1` }).expect(404);
+    expect(unknown.body.error.code).toBe('NOT_FOUND');
+    const metric = await stack.http().get('/v1/compare').query({ baseline: `experiment:${sweep.body.id}:0`, candidate: `experiment:${sweep.body.id}:1`, metric: 'latencyUs.nope' }).expect(400);
+    expect(metric.body.error.problems[0].message).toMatch(/latencyUs.nope is not stored/);
+  });
+});

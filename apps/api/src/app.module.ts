@@ -14,6 +14,8 @@ import { ExperimentsController } from './rest/experiments.controller.js';
 import { HealthController } from './rest/health.controller.js';
 import { RunsController } from './rest/runs.controller.js';
 import { SweepsController } from './rest/sweeps.controller.js';
+import { CompareController } from './rest/compare.controller.js';
+import { CompareResolver } from './graphql/compare.resolver.js';
 
 /**
  * The schema is generated from the code and committed (apps/api/schema.gql), so a schema change
@@ -37,7 +39,7 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       formatError: formatGraphQLError,
     }),
   ],
-  controllers: [ExperimentsController, SweepsController, RunsController, HealthController],
-  providers: [ExperimentResolver, RunResolver],
+  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, HealthController],
+  providers: [ExperimentResolver, RunResolver, CompareResolver],
 })
 export class AppModule {}

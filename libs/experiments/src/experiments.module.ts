@@ -8,8 +8,9 @@ import { RunSimulation } from './run-simulation/run-simulation.use-case.js';
 import { SubmitExperiment } from './submit-experiment/submit-experiment.use-case.js';
 import { SubmitSweep } from './submit-sweep/submit-sweep.use-case.js';
 import { QuerySweep } from './query-sweep/query-sweep.use-case.js';
+import { CompareRuns } from './compare-runs/compare-runs.use-case.js';
 
-const useCases = [SubmitExperiment, SubmitSweep, QuerySweep, CancelRun, QueryRuns, RunSimulation, ReconcileQueue];
+const useCases = [SubmitExperiment, SubmitSweep, QuerySweep, CompareRuns, CancelRun, QueryRuns, RunSimulation, ReconcileQueue];
 
 /** The use-cases, shared by the API and the worker; `role` picks the queue connection's behaviour. */
 @Module({})

@@ -8,3 +8,5 @@ export { AppError, badInput, describeError, type AppErrorCode, type ErrorBody } 
 export { RunQueue } from './run-queue.js';
 export { SubmitSweep } from './submit-sweep/submit-sweep.use-case.js';
 export { QuerySweep, DEFAULT_TABLE_METRICS, type SweepStatus, type SweepRow } from './query-sweep/query-sweep.use-case.js';
+export { CompareRuns, type RunSelector, type Comparison } from './compare-runs/compare-runs.use-case.js';
+export { compareMetric, TEST_NAME, SIGNIFICANCE, type MetricComparison, type Verdict } from './compare-runs/compare-metric.js';

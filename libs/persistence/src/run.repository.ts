@@ -188,6 +188,16 @@ export class RunRepository {
       ORDER BY r.point, m.name`;
   }
 
+  /** The runs of an experiment (at one point), as a comparison selects them. */
+  findByExperiment(experimentId: string, point?: number): Promise<Run[]> {
+    return this.prisma.run.findMany({ where: { experimentId, ...(point === undefined ? {} : { point }) }, orderBy: [{ point: 'asc' }, { replication: 'asc' }] });
+  }
+
+  /** Values of the named metrics of these runs. */
+  metricRows(runIds: readonly string[], names: readonly string[]): Promise<{ runId: string; name: string; value: number }[]> {
+    return this.prisma.metric.findMany({ where: { runId: { in: [...runIds] }, name: { in: [...names] } }, select: { runId: true, name: true, value: true } });
+  }
+
   /** Runs queued (or running) before `before`: the reconciler checks that Redis has a job for each. */
   findActiveSince(before: Date): Promise<Pick<Run, 'id' | 'status'>[]> {
     return this.prisma.run.findMany({

@@ -22,3 +22,4 @@ export { StreamFactory, RandomStream } from './random/streams.js';
 export { exponential, uniform, jitter, Zipf } from './random/distributions.js';
 export { LatencyHistogram } from './stats/latency-histogram.js';
 export { confidenceInterval, type ConfidenceInterval } from './stats/confidence.js';
+export { welchTTest, metricDirection, type WelchResult, type MetricDirection } from './stats/welch.js';

@@ -1,0 +1,62 @@
+import { Args, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { badInput, CompareRuns, type RunSelector } from '#experiments';
+
+@InputType({ description: 'A run, or the replications of an experiment (at one point, for a sweep).' })
+export class RunSelectorInput {
+  @Field(() => ID, { nullable: true }) runId?: string;
+  @Field(() => ID, { nullable: true }) experimentId?: string;
+  @Field(() => Int, { nullable: true }) point?: number;
+}
+
+@ObjectType('ConfidenceInterval', { description: 'Mean over replications with a 95% Student-t interval.' })
+export class ConfidenceIntervalModel {
+  @Field(() => Float) mean!: number;
+  @Field(() => Float) stddev!: number;
+  @Field(() => Float) lo!: number;
+  @Field(() => Float) hi!: number;
+  @Field(() => Float) halfWidth!: number;
+  @Field(() => Int) n!: number;
+}
+
+@ObjectType('MetricComparison')
+export class MetricComparisonModel {
+  @Field() name!: string;
+  @Field({ description: 'lower-is-better | higher-is-better | neutral' }) direction!: string;
+  @Field(() => ConfidenceIntervalModel) baseline!: ConfidenceIntervalModel;
+  @Field(() => ConfidenceIntervalModel) candidate!: ConfidenceIntervalModel;
+  @Field(() => Float) absoluteChange!: number;
+  @Field(() => Float, { nullable: true }) relativeChange!: number | null;
+  @Field(() => Float, { nullable: true, description: "Welch's two-sided t-test; null with fewer than two replications a side." })
+  pValue!: number | null;
+  @Field() significant!: boolean;
+  @Field({ description: 'better | worse | changed | unchanged | inconclusive' }) verdict!: string;
+}
+
+@ObjectType('Comparison')
+export class ComparisonModel {
+  @Field({ description: 'The significance test used.' }) test!: string;
+  @Field(() => [ID]) baselineRunIds!: string[];
+  @Field(() => [ID]) candidateRunIds!: string[];
+  @Field(() => [MetricComparisonModel]) metrics!: MetricComparisonModel[];
+}
+
+export function toSelector(input: RunSelectorInput, side: string): RunSelector {
+  if (input.runId && !input.experimentId && input.point === undefined) return { runId: input.runId };
+  if (input.experimentId && !input.runId) return { experimentId: input.experimentId, point: input.point ?? undefined };
+  throw badInput([{ path: side, message: 'give either runId, or experimentId (with point for a sweep)' }]);
+}
+
+@Resolver()
+export class CompareResolver {
+  constructor(private readonly compareRuns: CompareRuns) {}
+
+  @Query(() => ComparisonModel, { description: 'Baseline against candidate, metric by metric, with confidence intervals and a significance test.' })
+  async compare(
+    @Args('baseline') baseline: RunSelectorInput,
+    @Args('candidate') candidate: RunSelectorInput,
+    @Args('metrics', { type: () => [String], nullable: true }) metrics?: string[],
+  ): Promise<ComparisonModel> {
+    const c = await this.compareRuns.execute(toSelector(baseline, 'baseline'), toSelector(candidate, 'candidate'), metrics);
+    return { test: c.test, baselineRunIds: c.baseline.runIds, candidateRunIds: c.candidate.runIds, metrics: c.metrics };
+  }
+}

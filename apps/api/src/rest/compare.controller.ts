@@ -1,0 +1,25 @@
+import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { badInput, CompareRuns, type RunSelector } from '#experiments';
+import { HttpErrorFilter } from '../errors/http-error.filter.js';
+
+/** `run:<id>`, `experiment:<id>` or `experiment:<id>:<point>`. */
+function selector(value: string | undefined, side: string): RunSelector {
+  const m = /^(run|experiment):([0-9a-fA-F-]{36})(?::(\d+))?$/.exec(value ?? '');
+  if (!m || (m[1] === 'run' && m[3] !== undefined)) {
+    throw badInput([{ path: side, message: `must be run:<id>, experiment:<id> or experiment:<id>:<point> (got ${JSON.stringify(value ?? null)})` }]);
+  }
+  return m[1] === 'run' ? { runId: m[2] } : { experimentId: m[2], point: m[3] === undefined ? undefined : Number(m[3]) };
+}
+
+@Controller('v1/compare')
+@UseFilters(HttpErrorFilter)
+export class CompareController {
+  constructor(private readonly compareRuns: CompareRuns) {}
+
+  /** GET /v1/compare?baseline=run:ID&candidate=experiment:ID:3&metric=latencyUs.all.p99&metric=throughputOpsPerSec */
+  @Get()
+  compare(@Query('baseline') baseline?: string, @Query('candidate') candidate?: string, @Query('metric') metric?: string | string[]) {
+    const metrics = metric === undefined ? undefined : (Array.isArray(metric) ? metric : [metric]).flatMap((m) => m.split(','));
+    return this.compareRuns.execute(selector(baseline, 'baseline'), selector(candidate, 'candidate'), metrics);
+  }
+}
