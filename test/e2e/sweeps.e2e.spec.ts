@@ -143,3 +143,38 @@ describe('comparisons', () => {
     expect(metric.body.error.problems[0].message).toMatch(/latencyUs.nope is not stored/);
   });
 });
+
+describe('the result cache', () => {
+  it('serves a run whose reproducibility key has a stored result at once, unless told not to', async () => {
+    const spec = { seed: 99, duration: { measureUs: 3_000 } };
+    const first = await stack.http().post('/v1/experiments').send({ spec }).expect(202);
+    const original = await stack.waitForStatus(first.body.runs[0].id, 'SUCCEEDED');
+
+    const again = await stack.http().post('/v1/experiments').send({ name: 'same numbers, new name', spec }).expect(202);
+    const served = again.body.runs[0];
+    expect(served).toMatchObject({ status: 'SUCCEEDED', cachedFrom: first.body.runs[0].id, attempts: 0 });
+    expect(served.reproducibilityKey).toBe(first.body.runs[0].reproducibilityKey);
+    expect(served.result.metrics).toEqual((original.result as { metrics: unknown }).metrics);
+    expect(served.result.runId).toBe(served.id);
+    expect(await stack.metrics(served.id)).toEqual(await stack.metrics(first.body.runs[0].id));
+
+    const fresh = await stack.http().post('/v1/experiments').send({ spec, cache: false }).expect(202);
+    expect(fresh.body.runs[0]).toMatchObject({ status: 'QUEUED', cachedFrom: null });
+    const simulated = await stack.waitForStatus(fresh.body.runs[0].id, 'SUCCEEDED');
+    expect(simulated.attempts).toBe(1);
+    // Same key, same numbers, bit for bit (the wall time aside).
+    const { wallMs: _a, ...a } = (simulated.result as { metrics: Record<string, unknown> }).metrics;
+    const { wallMs: _b, ...b } = (original.result as { metrics: Record<string, unknown> }).metrics;
+    expect(a).toEqual(b);
+  });
+
+  it('simulates only the new points of a sweep that grew by an axis value', async () => {
+    const base = { seed: 5, duration: { measureUs: 2_000 } };
+    const small = await stack.http().post('/v1/sweeps').send({ base, axes: [{ path: 'hardware.cpu.cores', values: [1, 2] }] }).expect(202);
+    await finished(small.body.id);
+    const grown = await stack.http().post('/v1/sweeps').send({ base, axes: [{ path: 'hardware.cpu.cores', values: [1, 2, 4] }] }).expect(202);
+    const { body } = await stack.http().get(`/v1/experiments/${grown.body.id}`).expect(200);
+    expect(body.runs.map((r: { cachedFrom: string | null }) => r.cachedFrom !== null)).toEqual([true, true, false]);
+    await finished(grown.body.id);
+  });
+});

@@ -22,6 +22,10 @@ export function runView(run: Run) {
     errorCode: run.errorCode,
     error: run.error,
     modelVersion: run.modelVersion,
+    /** Same key, same numbers (hash of the resolved spec, seed, replication and model version). */
+    reproducibilityKey: run.reproKey,
+    /** Set when the result was served from this earlier run's instead of simulated. */
+    cachedFrom: run.cachedFromId,
     queuedAt: run.queuedAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,

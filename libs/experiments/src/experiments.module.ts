@@ -4,6 +4,7 @@ import { CancelRun } from './cancel-run/cancel-run.use-case.js';
 import { QueryRuns } from './query-runs/query-runs.use-case.js';
 import { ReconcileQueue } from './reconcile-queue/reconcile-queue.use-case.js';
 import { RunQueue } from './run-queue.js';
+import { RunStore } from './run-store.js';
 import { RunSimulation } from './run-simulation/run-simulation.use-case.js';
 import { SubmitExperiment } from './submit-experiment/submit-experiment.use-case.js';
 import { SubmitSweep } from './submit-sweep/submit-sweep.use-case.js';
@@ -19,7 +20,7 @@ export class ExperimentsModule {
     return {
       module: ExperimentsModule,
       imports: [QueueModule.register(role)],
-      providers: [RunQueue, ...useCases],
+      providers: [RunQueue, RunStore, ...useCases],
       exports: [QueueModule, RunQueue, ...useCases],
     };
   }

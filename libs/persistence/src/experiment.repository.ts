@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type Experiment, type Run } from './generated/prisma/client.js';
+import { randomUUID } from 'node:crypto';
+import { Prisma, RunStatus, type Experiment, type Run } from './generated/prisma/client.js';
 import { PrismaService } from './prisma.service.js';
 
 export type ExperimentWithRuns = Experiment & { runs: Run[] };
@@ -12,7 +13,24 @@ export interface NewExperiment {
   axes?: unknown;
   systemPath: string;
   workloadKind: string;
-  runs: { spec: unknown; seed: number; replication: number; point?: number; pointValues?: unknown }[];
+  runs: NewRun[];
+}
+
+export interface NewRun {
+  spec: unknown;
+  seed: number;
+  replication: number;
+  point?: number;
+  pointValues?: unknown;
+  reproKey: string;
+  /** A stored run with the same key: this one is stored SUCCEEDED with its result, not simulated. */
+  cachedFrom?: CachedResult;
+}
+
+export interface CachedResult {
+  id: string;
+  result: unknown;
+  modelVersion: string | null;
 }
 
 /** Rows per INSERT when a sweep stores thousands of runs. */
@@ -37,16 +55,43 @@ export class ExperimentRepository {
           },
         });
         const runs = [];
+        const now = new Date();
         for (let i = 0; i < input.runs.length; i += RUN_BATCH) {
-          const batch = input.runs.slice(i, i + RUN_BATCH).map((r) => ({
-            experimentId: experiment.id,
-            spec: r.spec as Prisma.InputJsonValue,
-            seed: BigInt(r.seed),
-            replication: r.replication,
-            point: r.point ?? 0,
-            pointValues: r.pointValues === undefined ? Prisma.DbNull : (r.pointValues as Prisma.InputJsonValue),
-          }));
+          const batch = input.runs.slice(i, i + RUN_BATCH).map((r) => {
+            const id = randomUUID();
+            const cached = r.cachedFrom
+              ? {
+                  status: RunStatus.SUCCEEDED,
+                  progress: 1,
+                  startedAt: now,
+                  finishedAt: now,
+                  cachedFromId: r.cachedFrom.id,
+                  modelVersion: r.cachedFrom.modelVersion,
+                  result: { ...(r.cachedFrom.result as object), runId: id, cachedFrom: r.cachedFrom.id } as Prisma.InputJsonValue,
+                }
+              : {};
+            return {
+              id,
+              experimentId: experiment.id,
+              spec: r.spec as Prisma.InputJsonValue,
+              seed: BigInt(r.seed),
+              replication: r.replication,
+              point: r.point ?? 0,
+              pointValues: r.pointValues === undefined ? Prisma.DbNull : (r.pointValues as Prisma.InputJsonValue),
+              reproKey: r.reproKey,
+              ...cached,
+            };
+          });
           runs.push(...(await tx.run.createManyAndReturn({ data: batch })));
+        }
+        // A run served from the cache gets its original's metric rows, in one statement.
+        const copies = runs.filter((r) => r.cachedFromId !== null);
+        if (copies.length) {
+          await tx.$executeRaw`
+            INSERT INTO metric (run_id, name, value)
+            SELECT v.new_id, m.name, m.value
+            FROM unnest(${copies.map((r) => r.id)}::uuid[], ${copies.map((r) => r.cachedFromId!)}::uuid[]) AS v(new_id, orig_id)
+            JOIN metric m ON m.run_id = v.orig_id`;
         }
         runs.sort((a, b) => a.point - b.point || a.replication - b.replication);
         return { ...experiment, runs };

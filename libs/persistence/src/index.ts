@@ -1,6 +1,6 @@
 export { PrismaService } from './prisma.service.js';
 export { PersistenceModule } from './persistence.module.js';
-export { ExperimentRepository, type ExperimentWithRuns, type NewExperiment } from './experiment.repository.js';
+export { ExperimentRepository, type ExperimentWithRuns, type NewExperiment, type NewRun, type CachedResult } from './experiment.repository.js';
 export { RunRepository, RunStatus, type Run, type RunFilter, type RunOrder, type RunCursor, type RunPage, type CancelOutcome, type ExperimentProgress, type PointMetric } from './run.repository.js';
 export type { Experiment } from './generated/prisma/client.js';
 export { migrate, migrationsDir, type MigrationReport } from './migrate.js';

@@ -8,7 +8,7 @@ export { expandSweep, sweepSize, setPath, type SweepAxis, type SweepPoint } from
 export { experimentSpecSchema, type ExperimentSpecInput } from './spec/schema.js';
 export { estimateWork, DEFAULT_MAX_EVENTS, type WorkEstimate } from './budget.js';
 export { SimError, InvalidSpecError, BudgetExceededError, CancelledError, type SpecProblem, type SimErrorCode } from './errors.js';
-export { MODEL_VERSION, SIM_VERSION } from './version.js';
+export { MODEL_VERSION, SIM_VERSION, reproducibilityKey } from './version.js';
 export { CAL } from './model/calibration.js';
 export { frameTimeNs, frameBytes } from './model/hardware.js';
 export { buildPath } from './model/paths/index.js';

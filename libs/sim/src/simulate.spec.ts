@@ -66,6 +66,18 @@ describe('simulate', () => {
     expect(() => checkSpec({ duration: { measureUs: 1e7 } }, { maxEvents: 1e6 })).toThrow(BudgetExceededError);
   });
 
+  it('keys a result by what decides its numbers: spec, seed, replication and model, not the name', async () => {
+    const spec = { duration: { measureUs: 2_000 } };
+    const a = await simulate(spec);
+    expect(a.reproducibilityKey).toMatch(/^[0-9a-f]{32}$/);
+    expect((await simulate({ ...spec, name: 'renamed' })).reproducibilityKey).toBe(a.reproducibilityKey);
+    expect((await simulate(spec, { seed: 7 })).reproducibilityKey).not.toBe(a.reproducibilityKey);
+    expect((await simulate({ ...spec, hardware: { cpu: { cores: 4 } } })).reproducibilityKey).not.toBe(a.reproducibilityKey);
+    // One replication of a larger experiment is keyed like a one-replication experiment.
+    expect((await simulate({ ...spec, replications: 3 }, { replication: 0 })).reproducibilityKey).toBe(a.reproducibilityKey);
+    expect((await simulate({ ...spec, replications: 3 }, { replication: 1 })).reproducibilityKey).not.toBe(a.reproducibilityKey);
+  });
+
   it('lists every spec problem at once, each with its field path', async () => {
     const bad = { workload: { kv: { getRatio: 1.5, clients: 0, server: 'mongodb' } }, hardware: { cpu: { cores: 2.5 } }, typo: 1 };
     const err = await simulate(bad).catch((e: unknown) => e);

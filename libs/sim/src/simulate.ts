@@ -13,7 +13,7 @@ import { resolveSpec, type ResolvedSpec } from './spec/resolve.js';
 import { confidenceInterval, type ConfidenceInterval } from './stats/confidence.js';
 import type { LatencySummary } from './stats/latency-histogram.js';
 import { round3 } from './stats/latency-histogram.js';
-import { MODEL_VERSION } from './version.js';
+import { MODEL_VERSION, reproducibilityKey } from './version.js';
 
 export interface Metrics {
   throughputOpsPerSec: number;
@@ -43,6 +43,8 @@ export interface SimulationResult {
   /** 95% confidence intervals of the headline metrics across replications (replications > 1). */
   confidence95?: Record<string, ConfidenceInterval>;
   model: { version: string };
+  /** Same key, same numbers: a hash of the resolved spec, seed, replication(s) and model version. */
+  reproducibilityKey: string;
 }
 
 export interface SimulateOptions {
@@ -87,7 +89,9 @@ export async function simulate(input: unknown, options: SimulateOptions = {}): P
   }
   progress.finish();
 
-  const result: SimulationResult = { spec, metrics: runs[0], model: { version: MODEL_VERSION } };
+  const result: SimulationResult = { spec, metrics: runs[0], model: { version: MODEL_VERSION }, // One replication is keyed as the service keys a run, so the CLI and the service agree.
+    reproducibilityKey: reproducibilityKey(spec, only ?? (spec.replications === 1 ? 0 : undefined)),
+  };
   if (runs.length > 1) {
     result.metrics = poolReplications(runs, pooled);
     result.replications = runs;

@@ -8,6 +8,7 @@ export class SubmitExperimentInput {
   @Field(() => [String], { nullable: true, defaultValue: [] }) tags?: string[];
   @Field(() => GraphQLJSON, { nullable: true, description: 'An experiment spec (EXPERIMENT-SPEC.md); omitted or {} runs the defaults.' })
   spec?: unknown;
+  @Field({ nullable: true, description: 'false: simulate even when a stored result has the same reproducibility key.' }) cache?: boolean;
 }
 
 @InputType()
@@ -23,6 +24,7 @@ export class SubmitSweepInput {
   @Field(() => GraphQLJSON, { nullable: true, description: 'The spec every point starts from.' }) base?: unknown;
   @Field(() => [SweepAxisInput]) axes!: SweepAxisInput[];
   @Field(() => Int, { nullable: true, description: "Overrides the base's replications." }) replications?: number;
+  @Field({ nullable: true, description: 'false: simulate every point even when a stored result has its key.' }) cache?: boolean;
 }
 
 @InputType()

@@ -112,6 +112,10 @@ export class RunModel implements RunView {
   @Field(() => String, { nullable: true }) errorCode!: string | null;
   @Field(() => String, { nullable: true, description: 'libs/sim version and calibration hash the result came from.' })
   modelVersion!: string | null;
+  @Field(() => String, { nullable: true, description: 'Same key, same numbers: hash of the resolved spec, seed, replication and model version.' })
+  reproducibilityKey!: string | null;
+  @Field(() => ID, { nullable: true, description: "The earlier run whose stored result this one was served from (the result cache)." })
+  cachedFrom!: string | null;
   @Field() queuedAt!: Date;
   @Field(() => Date, { nullable: true }) startedAt!: Date | null;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;

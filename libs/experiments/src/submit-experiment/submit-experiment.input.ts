@@ -10,6 +10,8 @@ const schema = z
       .max(32, 'at most 32 tags')
       .default([]),
     spec: z.record(z.string(), z.unknown(), { error: 'must be an object (an experiment spec; {} runs the defaults)' }).default({}),
+    /** false: simulate even when a stored result has the same reproducibility key. */
+    cache: z.boolean().default(true),
   })
   .strict();
 
@@ -21,7 +23,7 @@ export function parseSubmitInput(input: unknown): SubmitExperimentInput {
   throw badInput(
     parsed.error.issues.map((i) => ({
       path: i.path.length ? i.path.join('.') : '(body)',
-      message: i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}; the fields are name, tags and spec` : i.message,
+      message: i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}; the fields are name, tags, spec and cache` : i.message,
     })),
   );
 }

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '#config';
-import { ExperimentRepository, type ExperimentWithRuns } from '#persistence';
-import { checkSpec, expandSweep, InvalidSpecError, SimError, sweepSize, type SpecProblem } from '#sim';
+import type { ExperimentWithRuns } from '#persistence';
+import { checkSpec, expandSweep, InvalidSpecError, reproducibilityKey, SimError, sweepSize, type SpecProblem } from '#sim';
 import { badInput } from '../errors.js';
-import { RunQueue } from '../run-queue.js';
+import { RunStore } from '../run-store.js';
 
 const schema = z
   .object({
@@ -16,13 +16,12 @@ const schema = z
       .min(1, 'give at least one axis')
       .max(8, 'at most 8 axes'),
     replications: z.number().int().min(1).max(100).optional(),
+    /** false: simulate every point even when a stored result has its reproducibility key. */
+    cache: z.boolean().default(true),
   })
   .strict();
 
 export type SubmitSweepInput = z.infer<typeof schema>;
-
-/** Jobs per addBulk call when a sweep enqueues thousands of runs. */
-const ENQUEUE_BATCH = 1000;
 
 /**
  * A sweep: the cartesian product of its axes over a base spec, stored as one experiment with a
@@ -31,11 +30,8 @@ const ENQUEUE_BATCH = 1000;
  */
 @Injectable()
 export class SubmitSweep {
-  private readonly logger = new Logger(SubmitSweep.name);
-
   constructor(
-    private readonly experiments: ExperimentRepository,
-    private readonly queue: RunQueue,
+    private readonly store: RunStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -71,28 +67,23 @@ export class SubmitSweep {
       }
     });
     if (problems.length) throw badInput(problems.slice(0, 20));
-    await this.queue.assertAvailable();
 
+    // A sweep that grows by an axis value simulates only the new points: the rest have keys.
     const first = resolved[0]!;
-    const experiment = await this.experiments.create({
-      name: name ?? first.name,
-      tags,
-      spec: base,
-      axes,
-      systemPath: first.system.path,
-      workloadKind: first.workload.kind,
-      runs: resolved.flatMap((spec, i) =>
-        Array.from({ length: spec!.replications }, (_, replication) => ({ spec, seed: spec!.seed, replication, point: i, pointValues: points[i].values })),
+    return this.store.store(
+      { name: name ?? first.name, tags, spec: base, axes, systemPath: first.system.path, workloadKind: first.workload.kind },
+      resolved.flatMap((spec, i) =>
+        Array.from({ length: spec!.replications }, (_, replication) => ({
+          spec,
+          seed: spec!.seed,
+          replication,
+          point: i,
+          pointValues: points[i].values,
+          reproKey: reproducibilityKey(spec!, replication),
+        })),
       ),
-    });
-    try {
-      for (let i = 0; i < experiment.runs.length; i += ENQUEUE_BATCH) {
-        await this.queue.enqueue(experiment.runs.slice(i, i + ENQUEUE_BATCH).map((r) => r.id));
-      }
-    } catch (err) {
-      this.logger.warn(`sweep ${experiment.id} stored but not all enqueued (${(err as Error).message}); the reconciler will enqueue the rest`);
-    }
-    return experiment;
+      parsed.data.cache,
+    );
   }
 
   /** Spec problems of the sweep's definition, under `base.` or `axes.`. */

@@ -41,7 +41,7 @@ export function formatResult(r: SimulationResult): string {
     const ci = r.confidence95.throughputOpsPerSec;
     lines.push(`throughput 95% CI over ${ci.n} replications: ${fmt(ci.lo)} – ${fmt(ci.hi)} ops/s`);
   }
-  lines.push(`${m.eventsProcessed} events in ${m.wallMs.toFixed(0)} ms`);
+  lines.push(`${m.eventsProcessed} events in ${m.wallMs.toFixed(0)} ms · reproducibility key ${r.reproducibilityKey}`);
   return lines.join('\n');
 }
 
