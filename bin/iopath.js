@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The iopath CLI. Runs the compiled library (npm install builds it through `prepare`).
-import { main } from '../dist/libs/sim/src/cli/main.js';
+// The iopath CLI (apps/cli). Runs the compiled code (npm install builds it through `prepare`).
+import { main } from '../dist/apps/cli/src/main.js';
 
 main(process.argv).then(
   (code) => {

@@ -15,7 +15,10 @@ import { HealthController } from './rest/health.controller.js';
 import { RunsController } from './rest/runs.controller.js';
 import { SweepsController } from './rest/sweeps.controller.js';
 import { CompareController } from './rest/compare.controller.js';
+import { ChecksController } from './rest/checks.controller.js';
+import { BaselinesController } from './rest/baselines.controller.js';
 import { CompareResolver } from './graphql/compare.resolver.js';
+import { BaselineResolver } from './graphql/baseline.resolver.js';
 
 /**
  * The schema is generated from the code and committed (apps/api/schema.gql), so a schema change
@@ -39,7 +42,7 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       formatError: formatGraphQLError,
     }),
   ],
-  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, HealthController],
-  providers: [ExperimentResolver, RunResolver, CompareResolver],
+  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, HealthController],
+  providers: [ExperimentResolver, RunResolver, CompareResolver, BaselineResolver],
 })
 export class AppModule {}

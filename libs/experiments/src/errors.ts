@@ -27,12 +27,14 @@ export function badInput(problems: SpecProblem[]): AppError {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An id that cannot exist is as unknown as one that does not: NOT_FOUND, never a database error. */
-export function assertId(id: string, what: 'run' | 'experiment'): void {
+export type Entity = 'run' | 'experiment' | 'check';
+
+export function assertId(id: string, what: Entity): void {
   if (!UUID.test(id)) throw notFound(what, id);
 }
 
-export function notFound(what: 'run' | 'experiment', id: string): AppError {
-  return new AppError('NOT_FOUND', `no ${what} with id '${id}'; ids are UUIDs as returned by submitExperiment / POST /v1/experiments`);
+export function notFound(what: Entity, id: string): AppError {
+  return new AppError('NOT_FOUND', `no ${what} with id '${id}'; ids are UUIDs, as the API returned them when the ${what} was created`);
 }
 
 /** A spec the simulator refuses, as field problems under `spec.`. */

@@ -10,8 +10,10 @@ import { SubmitExperiment } from './submit-experiment/submit-experiment.use-case
 import { SubmitSweep } from './submit-sweep/submit-sweep.use-case.js';
 import { QuerySweep } from './query-sweep/query-sweep.use-case.js';
 import { CompareRuns } from './compare-runs/compare-runs.use-case.js';
+import { Baselines } from './baselines/baselines.use-case.js';
+import { RunCheck } from './run-check/run-check.use-case.js';
 
-const useCases = [SubmitExperiment, SubmitSweep, QuerySweep, CompareRuns, CancelRun, QueryRuns, RunSimulation, ReconcileQueue];
+const useCases = [SubmitExperiment, SubmitSweep, QuerySweep, CompareRuns, Baselines, RunCheck, CancelRun, QueryRuns, RunSimulation, ReconcileQueue];
 
 /** The use-cases, shared by the API and the worker; `role` picks the queue connection's behaviour. */
 @Module({})

@@ -10,3 +10,6 @@ export { SubmitSweep } from './submit-sweep/submit-sweep.use-case.js';
 export { QuerySweep, DEFAULT_TABLE_METRICS, type SweepStatus, type SweepRow } from './query-sweep/query-sweep.use-case.js';
 export { CompareRuns, type RunSelector, type Comparison } from './compare-runs/compare-runs.use-case.js';
 export { compareMetric, TEST_NAME, SIGNIFICANCE, type MetricComparison, type Verdict } from './compare-runs/compare-metric.js';
+export { Baselines } from './baselines/baselines.use-case.js';
+export { RunCheck, type CheckVerdict, type PointVerdict } from './run-check/run-check.use-case.js';
+export { parseThresholds, applyThreshold, DEFAULT_THRESHOLDS, type Threshold } from './run-check/thresholds.js';

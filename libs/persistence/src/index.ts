@@ -4,3 +4,4 @@ export { ExperimentRepository, type ExperimentWithRuns, type NewExperiment, type
 export { RunRepository, RunStatus, type Run, type RunFilter, type RunOrder, type RunCursor, type RunPage, type CancelOutcome, type ExperimentProgress, type PointMetric } from './run.repository.js';
 export type { Experiment } from './generated/prisma/client.js';
 export { migrate, migrationsDir, type MigrationReport } from './migrate.js';
+export { CiRepository, IdempotencyRepository, CheckStatus, type Baseline, type Check, type IdempotencyClaim } from './ci.repository.js';

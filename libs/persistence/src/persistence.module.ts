@@ -2,10 +2,11 @@ import { Global, Module } from '@nestjs/common';
 import { ExperimentRepository } from './experiment.repository.js';
 import { PrismaService } from './prisma.service.js';
 import { RunRepository } from './run.repository.js';
+import { CiRepository, IdempotencyRepository } from './ci.repository.js';
 
 @Global()
 @Module({
-  providers: [PrismaService, ExperimentRepository, RunRepository],
-  exports: [PrismaService, ExperimentRepository, RunRepository],
+  providers: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository],
+  exports: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository],
 })
 export class PersistenceModule {}

@@ -12,7 +12,7 @@ export { MODEL_VERSION, SIM_VERSION, reproducibilityKey } from './version.js';
 export { CAL } from './model/calibration.js';
 export { frameTimeNs, frameBytes } from './model/hardware.js';
 export { buildPath } from './model/paths/index.js';
-export { requestShape } from './model/workload.js';
+export { requestShape, clientLoad, serverOf } from './model/workload.js';
 export type { Stage, RequestPath, Domain, Crossings } from './model/stage.js';
 export { Environment, PS_PER_NS, PS_PER_US, nsToPs, usToPs } from './engine/environment.js';
 export { Resource } from './engine/resource.js';

@@ -6,6 +6,7 @@ export class RunSelectorInput {
   @Field(() => ID, { nullable: true }) runId?: string;
   @Field(() => ID, { nullable: true }) experimentId?: string;
   @Field(() => Int, { nullable: true }) point?: number;
+  @Field({ nullable: true, description: 'A named baseline, e.g. main.' }) baseline?: string;
 }
 
 @ObjectType('ConfidenceInterval', { description: 'Mean over replications with a 95% Student-t interval.' })
@@ -41,9 +42,11 @@ export class ComparisonModel {
 }
 
 export function toSelector(input: RunSelectorInput, side: string): RunSelector {
-  if (input.runId && !input.experimentId && input.point === undefined) return { runId: input.runId };
-  if (input.experimentId && !input.runId) return { experimentId: input.experimentId, point: input.point ?? undefined };
-  throw badInput([{ path: side, message: 'give either runId, or experimentId (with point for a sweep)' }]);
+  const given = [input.runId, input.experimentId, input.baseline].filter((x) => x !== undefined && x !== null).length;
+  if (given === 1 && input.runId && input.point === undefined) return { runId: input.runId };
+  if (given === 1 && input.experimentId) return { experimentId: input.experimentId, point: input.point ?? undefined };
+  if (given === 1 && input.baseline) return { baseline: input.baseline, point: input.point ?? undefined };
+  throw badInput([{ path: side, message: 'give one of runId, experimentId (with point for a sweep) or baseline' }]);
 }
 
 @Resolver()

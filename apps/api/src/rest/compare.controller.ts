@@ -2,11 +2,13 @@ import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import { badInput, CompareRuns, type RunSelector } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 
-/** `run:<id>`, `experiment:<id>` or `experiment:<id>:<point>`. */
+/** `run:<id>`, `experiment:<id>`, `experiment:<id>:<point>` or `baseline:<name>`. */
 function selector(value: string | undefined, side: string): RunSelector {
+  const named = /^baseline:([A-Za-z0-9][\w./-]*)$/.exec(value ?? '');
+  if (named) return { baseline: named[1] };
   const m = /^(run|experiment):([0-9a-fA-F-]{36})(?::(\d+))?$/.exec(value ?? '');
   if (!m || (m[1] === 'run' && m[3] !== undefined)) {
-    throw badInput([{ path: side, message: `must be run:<id>, experiment:<id> or experiment:<id>:<point> (got ${JSON.stringify(value ?? null)})` }]);
+    throw badInput([{ path: side, message: `must be run:<id>, experiment:<id>, experiment:<id>:<point> or baseline:<name> (got ${JSON.stringify(value ?? null)})` }]);
   }
   return m[1] === 'run' ? { runId: m[2] } : { experimentId: m[2], point: m[3] === undefined ? undefined : Number(m[3]) };
 }

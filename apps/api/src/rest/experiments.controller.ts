@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryRuns, SubmitExperiment } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { experimentView } from '../views.js';
+import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 @Controller('v1/experiments')
 @UseFilters(HttpErrorFilter)
@@ -15,6 +16,7 @@ export class ExperimentsController {
   /** 202: stored and queued; poll GET /v1/runs/:id (or the Location) until the runs finish. */
   @Post()
   @HttpCode(202)
+  @UseInterceptors(IdempotencyInterceptor)
   async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const experiment = await this.submit.execute(body);
     res.location(`/v1/experiments/${experiment.id}`);

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryRuns, QuerySweep, SubmitSweep } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { experimentView } from '../views.js';
+import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 /** Sweeps for CI: submit a grid, poll its status, read its table. */
 @Controller('v1/sweeps')
@@ -17,6 +18,7 @@ export class SweepsController {
   /** 202: stored and queued. The body lists the points, not the (possibly thousands of) runs. */
   @Post()
   @HttpCode(202)
+  @UseInterceptors(IdempotencyInterceptor)
   async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const experiment = await this.submit.execute(body);
     res.location(`/v1/sweeps/${experiment.id}`);

@@ -3,9 +3,10 @@ import { RunRepository, RunStatus, type Run } from '#persistence';
 import { AppError, assertId, badInput, notFound } from '../errors.js';
 import { DEFAULT_TABLE_METRICS } from '../query-sweep/query-sweep.use-case.js';
 import { compareMetric, TEST_NAME, type MetricComparison } from './compare-metric.js';
+import { Baselines } from '../baselines/baselines.use-case.js';
 
 /** What to compare: one run, or the replications of an experiment (at one point of a sweep). */
-export type RunSelector = { runId: string } | { experimentId: string; point?: number };
+export type RunSelector = { runId: string } | { experimentId: string; point?: number } | { baseline: string; point?: number };
 
 export interface Comparison {
   test: string;
@@ -17,7 +18,10 @@ export interface Comparison {
 /** Compares two selections of runs metric by metric, telling a change from noise. */
 @Injectable()
 export class CompareRuns {
-  constructor(private readonly runs: RunRepository) {}
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly baselines: Baselines,
+  ) {}
 
   async execute(baseline: RunSelector, candidate: RunSelector, metrics: readonly string[] = DEFAULT_TABLE_METRICS): Promise<Comparison> {
     if (metrics.length === 0 || metrics.length > 50) throw badInput([{ path: 'metrics', message: 'give between 1 and 50 metric names' }]);
@@ -42,6 +46,10 @@ export class CompareRuns {
   }
 
   private async select(selector: RunSelector, side: 'baseline' | 'candidate'): Promise<Run[]> {
+    if ('baseline' in selector) {
+      const b = await this.baselines.get(selector.baseline);
+      return this.select({ experimentId: b.experimentId, point: selector.point ?? b.point ?? undefined }, side);
+    }
     let runs: Run[];
     if ('runId' in selector) {
       assertId(selector.runId, 'run');

@@ -1,6 +1,5 @@
 import Table from 'cli-table3';
-import { clientLoad, serverOf } from '../model/workload.js';
-import type { SimulationResult } from '../simulate.js';
+import { clientLoad, serverOf, type SimulationResult } from '#sim';
 
 /** A person-readable summary of a result: latency, breakdown, crossings, utilization. */
 export function formatResult(r: SimulationResult): string {

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { InvalidSpecError, SimError } from '../errors.js';
-import { simulate } from '../simulate.js';
-import { SIM_VERSION } from '../version.js';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { InvalidSpecError, SimError, simulate, SIM_VERSION } from '#sim';
+import { addBaselineCommand, addCheckCommand } from './service-commands.js';
 import { formatResult } from './format.js';
+import { readSpec } from './spec-file.js';
 
 /**
- * `iopath simulate FILE|- [--seed N] [--replications N] [--json]`. Exit codes: 0 done,
- * 2 the spec is wrong (every problem listed), 1 anything else.
+ * The `iopath` command. `iopath simulate FILE|- [--seed N] [--replications N] [--json]` runs the
+ * library here (exit 0 done, 2 the spec is wrong — every problem listed —, 1 anything else);
+ * `iopath check` and `iopath baseline` talk to a running service (service-commands.ts).
  */
 const integer = (name: string) => (v: string) => {
   const n = Number(v);
@@ -16,14 +15,9 @@ const integer = (name: string) => (v: string) => {
   return n;
 };
 
-function readSpec(file: string): unknown {
-  const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-  // YAML is a superset of JSON, so one parser reads both.
-  return text.trim() === '' ? {} : parseYaml(text);
-}
-
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command('iopath').description('Simulate server I/O paths (Linux, VMs, containers, Arrakis)').version(SIM_VERSION);
+  // Usage errors exit 2 like every other error that is not a verdict (CI scripts rely on 1 = regression).
+  const program = new Command('iopath').description('Simulate server I/O paths (Linux, VMs, containers, Arrakis)').version(SIM_VERSION).exitOverride();
   let exitCode = 0;
   program
     .command('simulate')
@@ -55,6 +49,13 @@ export async function main(argv: string[]): Promise<number> {
         } else throw e;
       }
     });
-  await program.parseAsync(argv);
+  addCheckCommand(program, (code) => (exitCode = code));
+  addBaselineCommand(program, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    return err.exitCode === 0 ? 0 : 2;
+  }
   return exitCode;
 }

@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Check } from '#persistence';
+import { badInput, RunCheck } from '#experiments';
+import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { checkJUnit, checkMarkdown, checkView } from './check-report.js';
+
+/** How long `wait: true` holds the request before answering 202 with the check still pending. */
+const WAIT_MS = 10 * 60_000;
+
+type Format = 'json' | 'junit' | 'markdown';
+
+function formatOf(query: string | undefined, accept: string | undefined): Format {
+  if (query !== undefined) {
+    if (query === 'json' || query === 'junit' || query === 'markdown') return query;
+    throw badInput([{ path: 'format', message: `must be json, junit or markdown (got ${JSON.stringify(query)})` }]);
+  }
+  if (accept?.includes('xml')) return 'junit';
+  if (accept?.includes('markdown')) return 'markdown';
+  return 'json';
+}
+
+/** The CI gate: run a candidate against a named baseline and answer pass / fail / error. */
+@Controller('v1/checks')
+@UseFilters(HttpErrorFilter)
+export class ChecksController {
+  constructor(private readonly checks: RunCheck) {}
+
+  /** 201 with the verdict when it is in (at once, or after `wait`); 202 while it is pending. */
+  @Post()
+  @UseInterceptors(IdempotencyInterceptor)
+  async create(@Body() body: unknown, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+    const fmt = formatOf(format, accept);
+    const created = await this.checks.create(body);
+    const check = created.wait ? await this.checks.waitFor(created.check, WAIT_MS) : created.check;
+    res.location(`/v1/checks/${check.id}`);
+    return this.send(check, fmt, res, check.status === 'PENDING' ? 202 : 201);
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.send(await this.checks.get(id), formatOf(format, accept), res, 200);
+  }
+
+  private send(check: Check, format: Format, res: Response, status: number) {
+    res.status(status);
+    switch (format) {
+      case 'json':
+        return checkView(check);
+      case 'junit':
+        res.type('application/xml');
+        return checkJUnit(check);
+      case 'markdown':
+        res.type('text/markdown');
+        return checkMarkdown(check);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { CheckStatus, Prisma, type Baseline, type Check } from './generated/prisma/client.js';
+import { PrismaService } from './prisma.service.js';
+
+export { CheckStatus };
+export type { Baseline, Check };
+
+/** Baselines (named pointers to reference results) and checks against them. */
+@Injectable()
+export class CiRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  setBaseline(name: string, experimentId: string, point: number | null): Promise<Baseline> {
+    return this.prisma.baseline.upsert({ where: { name }, create: { name, experimentId, point }, update: { experimentId, point } });
+  }
+
+  findBaseline(name: string): Promise<Baseline | null> {
+    return this.prisma.baseline.findUnique({ where: { name } });
+  }
+
+  createCheck(data: { experimentId: string; baselineName: string; baselineExperimentId: string; baselinePoint: number | null; thresholds: unknown; metrics: string[] }): Promise<Check> {
+    return this.prisma.check.create({ data: { ...data, thresholds: data.thresholds as Prisma.InputJsonValue } });
+  }
+
+  findCheck(id: string): Promise<Check | null> {
+    return this.prisma.check.findUnique({ where: { id } });
+  }
+
+  /** Records the verdict once: a check that is no longer PENDING keeps its first verdict. */
+  async finishCheck(id: string, status: CheckStatus, verdict: unknown): Promise<Check> {
+    await this.prisma.check.updateMany({
+      where: { id, status: CheckStatus.PENDING },
+      data: { status, verdict: verdict as Prisma.InputJsonValue, finishedAt: new Date() },
+    });
+    return this.prisma.check.findUniqueOrThrow({ where: { id } });
+  }
+}
+
+export type IdempotencyClaim =
+  | { state: 'new' }
+  | { state: 'done'; requestHash: string; statusCode: number; response: unknown }
+  | { state: 'in-progress'; requestHash: string };
+
+/** Idempotency keys of POST requests: the first request's response, replayed to its retries. */
+@Injectable()
+export class IdempotencyRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Claims the key for this request, or says what an earlier request with it left. */
+  async claim(endpoint: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO idempotency_key (endpoint, key, request_hash) VALUES (${endpoint}, ${key}, ${requestHash})
+      ON CONFLICT DO NOTHING`;
+    if (inserted === 1) return { state: 'new' };
+    const row = await this.prisma.idempotencyKey.findUniqueOrThrow({ where: { endpoint_key: { endpoint, key } } });
+    return row.statusCode === null
+      ? { state: 'in-progress', requestHash: row.requestHash }
+      : { state: 'done', requestHash: row.requestHash, statusCode: row.statusCode, response: row.response };
+  }
+
+  async complete(endpoint: string, key: string, statusCode: number, response: unknown): Promise<void> {
+    await this.prisma.idempotencyKey.update({
+      where: { endpoint_key: { endpoint, key } },
+      data: { statusCode, response: (response ?? null) as Prisma.InputJsonValue },
+    });
+  }
+
+  /** A request that failed is not remembered: a corrected retry with the same key runs. */
+  async release(endpoint: string, key: string): Promise<void> {
+    await this.prisma.idempotencyKey.deleteMany({ where: { endpoint, key, statusCode: null } });
+  }
+}
