@@ -227,6 +227,14 @@ describe('listing runs', () => {
     // Arrakis serves a GET in about half of Linux's time: its two runs lead.
     expect(byThroughput.data!.runs.edges.slice(0, 2).map((e) => e.node.id).sort()).toEqual([runIds[1], runIds[3]].sort());
 
+    // Metric ranges: only the two Arrakis runs are faster than the best Linux run.
+    const fast = await stack.gql<Page>(PAGE, { filter: { tags: [tag], where: [`throughputOpsPerSec > ${all[2]}`] }, first: 10 });
+    expect(fast.data!.runs.edges.map((e) => e.node.id).sort()).toEqual([runIds[1], runIds[3]].sort());
+    const restFast = await stack.http().get('/v1/runs').query({ tag, where: `throughputOpsPerSec>${all[2]}` }).expect(200);
+    expect(restFast.body.totalCount).toBe(2);
+    const badWhere = await stack.http().get('/v1/runs').query({ where: 'p99 is low' }).expect(400);
+    expect(badWhere.body.error.problems[0].path).toBe('where.0');
+
     // REST: the same pages with limit and cursor.
     const restSeen: string[] = [];
     let cursor: string | null = null;

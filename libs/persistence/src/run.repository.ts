@@ -16,6 +16,14 @@ export interface RunFilter {
   experimentId?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  /** Runs whose stored metric meets every condition, e.g. latencyUs.get.p99 < 10. */
+  metrics?: MetricCondition[];
+}
+
+export interface MetricCondition {
+  name: string;
+  op: '<' | '<=' | '>' | '>=' | '=';
+  value: number;
 }
 
 export type RunOrder = { by: 'createdAt'; direction: 'asc' | 'desc' } | { by: 'metric'; metric: string; direction: 'asc' | 'desc' };
@@ -102,6 +110,10 @@ export class RunRepository {
     if (f.experimentId) parts.push(Prisma.sql`r.experiment_id = ${f.experimentId}::uuid`);
     if (f.createdAfter) parts.push(Prisma.sql`r.queued_at >= ${f.createdAfter}`);
     if (f.createdBefore) parts.push(Prisma.sql`r.queued_at < ${f.createdBefore}`);
+    for (const c of f.metrics ?? []) {
+      // Driven by the (name, value) index: the runs whose metric is in range.
+      parts.push(Prisma.sql`r.id IN (SELECT run_id FROM metric WHERE name = ${c.name} AND value ${Prisma.raw(c.op)} ${c.value})`);
+    }
     return Prisma.join(parts, ' AND ');
   }
 

@@ -36,6 +36,7 @@ export class RunsFilter {
   @Field(() => ID, { nullable: true }) experimentId?: string;
   @Field({ nullable: true }) createdAfter?: Date;
   @Field({ nullable: true }) createdBefore?: Date;
+  @Field(() => [String], { nullable: true, description: 'Metric ranges that must all hold, e.g. "latencyUs.get.p99 < 10".' }) where?: string[];
 }
 
 export enum RunOrderField {

@@ -33,6 +33,7 @@ export class RunsController {
       experimentId: one('experimentId'),
       createdAfter: date(one('createdAfter')),
       createdBefore: date(one('createdBefore')),
+      where: list(q.where),
       orderBy: one('orderBy'),
       direction: one('direction') === 'asc' ? 'asc' : 'desc',
       first: limit === undefined ? undefined : Number(limit),

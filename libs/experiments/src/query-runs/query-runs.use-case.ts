@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { ExperimentRepository, RunRepository, RunStatus, type ExperimentWithRuns, type Run, type RunCursor, type RunPage } from '#persistence';
+import { ExperimentRepository, RunRepository, RunStatus, type ExperimentWithRuns, type MetricCondition, type Run, type RunCursor, type RunPage } from '#persistence';
 import { assertId, badInput, notFound } from '../errors.js';
 
 export interface RunsQuery {
@@ -11,6 +11,8 @@ export interface RunsQuery {
   experimentId?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  /** Metric ranges: `latencyUs.get.p99<10`, `throughputOpsPerSec>=1e6` (all must hold). */
+  where?: string[];
   /** `createdAt` (default) or a metric name such as `latencyUs.get.p99`. */
   orderBy?: string;
   direction?: 'asc' | 'desc';
@@ -81,6 +83,11 @@ export class QueryRuns {
     if (q.orderBy !== undefined && q.orderBy !== 'createdAt' && !/^[A-Za-z0-9_.]+$/.test(q.orderBy)) {
       problems.push({ path: 'orderBy', message: "must be 'createdAt' or a metric name such as 'latencyUs.get.p99'" });
     }
+    const metrics = (q.where ?? []).flatMap((w, i) => {
+      const condition = parseCondition(w);
+      if (!condition) problems.push({ path: `where.${i}`, message: `must be METRIC OP NUMBER with OP one of < <= > >= = (e.g. latencyUs.get.p99<10; got ${JSON.stringify(w)})` });
+      return condition ? [condition] : [];
+    });
     if (problems.length) throw badInput(problems);
 
     const direction = q.direction ?? 'desc';
@@ -95,10 +102,17 @@ export class QueryRuns {
         experimentId: q.experimentId,
         createdAfter: q.createdAfter,
         createdBefore: q.createdBefore,
+        metrics,
       },
       order,
       first,
       after,
     );
   }
+}
+
+/** `latencyUs.get.p99<10` → { name, op, value }; undefined when it is not of that form. */
+export function parseCondition(text: string): MetricCondition | undefined {
+  const m = /^\s*([A-Za-z][\w.]*)\s*(<=|>=|<|>|=)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i.exec(text);
+  return m ? { name: m[1], op: m[2] as MetricCondition['op'], value: Number(m[3]) } : undefined;
 }
