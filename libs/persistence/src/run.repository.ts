@@ -77,12 +77,18 @@ export class RunRepository {
     const byMetric = order.by === 'metric';
     const key = byMetric ? Prisma.sql`m.value` : Prisma.sql`r.queued_at`;
     const join = byMetric ? Prisma.sql`JOIN metric m ON m.run_id = r.id AND m.name = ${order.metric}` : Prisma.empty;
-    const where = this.conditions(filter);
     const dir = order.direction === 'asc' ? Prisma.raw('ASC') : Prisma.raw('DESC');
     const cmp = order.direction === 'asc' ? Prisma.raw('>') : Prisma.raw('<');
     const cursorKey = after === undefined ? null : byMetric ? Prisma.sql`${Number(after.key)}::float8` : Prisma.sql`${String(after.key)}::timestamptz`;
     const seek = after === undefined ? Prisma.empty : Prisma.sql`AND (${key}, r.id) ${cmp} (${cursorKey}, ${after.id}::uuid)`;
-    const from = Prisma.sql`FROM run r JOIN experiment e ON e.id = r.experiment_id ${join} WHERE ${where}`;
+    // Experiment filters (tags, path, workload) are selective and indexed: find those experiments
+    // first (OFFSET 0 keeps the planner from flattening the subquery) and their runs by
+    // experiment, rather than walking every run newest-first hoping to meet them — a LIMIT over
+    // a rare filter would read the whole table.
+    const experiments = this.experimentConditions(filter);
+    const from = experiments
+      ? Prisma.sql`FROM (SELECT id FROM experiment WHERE ${experiments} OFFSET 0) e JOIN run r ON r.experiment_id = e.id ${join} WHERE ${this.runConditions(filter)}`
+      : Prisma.sql`FROM run r ${join} WHERE ${this.runConditions(filter)}`;
 
     const [rows, counted] = await Promise.all([
       this.prisma.$queryRaw<{ id: string; key: Date | number }[]>(
@@ -101,12 +107,18 @@ export class RunRepository {
     };
   }
 
-  private conditions(f: RunFilter): Prisma.Sql {
+  private experimentConditions(f: RunFilter): Prisma.Sql | undefined {
+    const parts: Prisma.Sql[] = [];
+    if (f.tags?.length) parts.push(Prisma.sql`tags @> ${f.tags}::text[]`);
+    if (f.systemPath) parts.push(Prisma.sql`system_path = ${f.systemPath}`);
+    if (f.workloadKind) parts.push(Prisma.sql`workload_kind = ${f.workloadKind}`);
+    return parts.length ? Prisma.join(parts, ' AND ') : undefined;
+  }
+
+  private runConditions(f: RunFilter): Prisma.Sql {
     const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
-    if (f.status?.length) parts.push(Prisma.sql`r.status::text IN (${Prisma.join(f.status)})`);
-    if (f.tags?.length) parts.push(Prisma.sql`e.tags @> ${f.tags}::text[]`);
-    if (f.systemPath) parts.push(Prisma.sql`e.system_path = ${f.systemPath}`);
-    if (f.workloadKind) parts.push(Prisma.sql`e.workload_kind = ${f.workloadKind}`);
+    // Compared as the enum (not as text), so the planner can use its statistics and indexes.
+    if (f.status?.length) parts.push(Prisma.sql`r.status = ANY(${f.status}::"RunStatus"[])`);
     if (f.experimentId) parts.push(Prisma.sql`r.experiment_id = ${f.experimentId}::uuid`);
     if (f.createdAfter) parts.push(Prisma.sql`r.queued_at >= ${f.createdAfter}`);
     if (f.createdBefore) parts.push(Prisma.sql`r.queued_at < ${f.createdBefore}`);

@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { migrate } from '../libs/persistence/src/migrate.js';
+
+/**
+ * `npm run bench:service`: with 100,000 stored runs (10,000 experiments, 28 metrics each: 2.8 M
+ * metric rows, seeded in SQL into their own database), the API's answer time for a filtered
+ * history query, a history query ordered by a metric, and a two-run comparison — 200 requests
+ * each over HTTP, after a warm-up. Writes bench/results/service.json.
+ */
+const RUNS = 100_000;
+const RUNS_PER_EXPERIMENT = 10;
+const REQUESTS = 200;
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const METRICS = [
+  'throughputOpsPerSec',
+  ...['all', 'get', 'set'].flatMap((op) => ['mean', 'p50', 'p90', 'p99', 'p999', 'max'].map((q) => `latencyUs.${op}.${q}`)),
+  ...['hardwarePct', 'kernelPct', 'libioPct', 'appPct'].map((d) => `breakdown.all.${d}`),
+  'crossings.userKernel',
+  'utilization.nic',
+  'utilization.pcie',
+  'hostCpuNsPerRequest',
+  'eventsProcessed',
+];
+
+function databaseUrl(): string {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/iopath');
+  url.pathname = '/iopath_bench';
+  return url.toString();
+}
+
+async function seed(url: string): Promise<void> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM run');
+    if (Number(rows[0].n) >= RUNS) return;
+    console.log(`seeding ${RUNS.toLocaleString('en-US')} runs and ${(RUNS * METRICS.length).toLocaleString('en-US')} metric rows...`);
+    const t = performance.now();
+    await db.query('TRUNCATE experiment CASCADE');
+    const experiments = RUNS / RUNS_PER_EXPERIMENT;
+    await db.query(
+      `INSERT INTO experiment (id, name, tags, spec, system_path, workload_kind, created_at)
+       SELECT md5('e' || i)::uuid, 'bench-' || i, ARRAY['team-' || (i % 20), 'branch-' || (i % 50)],
+              '{}'::jsonb, (ARRAY['linux','arrakis','vm','container'])[1 + i % 4], (ARRAY['kv','web','analytics'])[1 + i % 3],
+              now() - (i || ' minutes')::interval
+       FROM generate_series(1, $1) AS i`,
+      [experiments],
+    );
+    await db.query(
+      `INSERT INTO run (id, experiment_id, status, spec, seed, replication, progress, attempts, queued_at, started_at, finished_at, result, repro_key)
+       SELECT md5('r' || i)::uuid, md5('e' || (1 + (i - 1) / $2))::uuid,
+              (CASE WHEN i % 10 = 0 THEN 'FAILED' ELSE 'SUCCEEDED' END)::"RunStatus",
+              '{}'::jsonb, 42, (i - 1) % $2, 1, 1,
+              now() - ((i / $2) || ' minutes')::interval, now(), now(), '{"metrics": {}}'::jsonb, md5('k' || i)
+       FROM generate_series(1, $1) AS i`,
+      [RUNS, RUNS_PER_EXPERIMENT],
+    );
+    await db.query(
+      `INSERT INTO metric (run_id, name, value)
+       SELECT md5('r' || i)::uuid, n.name, (abs(hashtext(i || n.name)) % 100000) / 100.0
+       FROM generate_series(1, $1) AS i CROSS JOIN unnest($2::text[]) AS n(name)`,
+      [RUNS, METRICS],
+    );
+    await db.query('ANALYZE');
+    console.log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  } finally {
+    await db.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function timed(name: string, urls: () => string): Promise<{ name: string; requests: number; medianMs: number; p90Ms: number; p99Ms: number; example: string }> {
+  for (let i = 0; i < 20; i++) await (await fetch(urls())).arrayBuffer(); // warm-up
+  const ms: number[] = [];
+  let example = '';
+  for (let i = 0; i < REQUESTS; i++) {
+    const url = urls();
+    const t = performance.now();
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    ms.push(performance.now() - t);
+    if (!res.ok) throw new Error(`${url} → ${res.status}`);
+    example = url;
+  }
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] * 100) / 100;
+  return { name, requests: REQUESTS, medianMs: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), example: new URL(example).pathname + new URL(example).search };
+}
+
+async function main(): Promise<void> {
+  const url = databaseUrl();
+  await migrate(url);
+  await seed(url);
+  const port = await freePort();
+  const api = spawn(process.execPath, [path.join(ROOT, 'dist/apps/api/src/main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, API_PORT: String(port), API_HOST: '127.0.0.1', QUEUE_PREFIX: 'iopath-bench', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      if (await fetch(`${base}/v1/health`).then((r) => r.ok, () => false)) break;
+      if (i > 300) throw new Error('the API did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const ids = (await db.query<{ id: string }>(`SELECT md5('r' || i)::uuid AS id FROM generate_series(1, 2000) AS i WHERE i % 10 <> 0`)).rows.map((r) => r.id);
+    await db.end();
+    let k = 0;
+    const results = [
+      await timed('history: tag + status + path + metric range, newest first, 20 per page', () => {
+        k++;
+        return `${base}/v1/runs?tag=team-${k % 20}&status=SUCCEEDED&systemPath=arrakis&where=latencyUs.all.p99<500&limit=20`;
+      }),
+      await timed('history: tag, ordered by a metric, 20 per page', () => {
+        k++;
+        return `${base}/v1/runs?tag=branch-${k % 50}&orderBy=latencyUs.get.p99&direction=asc&limit=20`;
+      }),
+      await timed('compare: two runs, three metrics', () => {
+        k++;
+        return `${base}/v1/compare?baseline=run:${ids[k % ids.length]}&candidate=run:${ids[(k * 31) % ids.length]}`;
+      }),
+    ];
+    const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, runs: RUNS, metricRows: RUNS * METRICS.length, results };
+    mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(path.join(ROOT, 'bench/results/service.json'), `${JSON.stringify(report, null, 2)}\n`);
+    for (const r of results) console.log(`${r.name}: median ${r.medianMs} ms, p90 ${r.p90Ms} ms, p99 ${r.p99Ms} ms`);
+  } finally {
+    api.kill('SIGTERM');
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
