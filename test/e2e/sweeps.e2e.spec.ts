@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '#sim';
 import { loadSeedCases, range } from '../../libs/sim/test/seed-cases.js';
@@ -176,5 +177,37 @@ describe('the result cache', () => {
     const { body } = await stack.http().get(`/v1/experiments/${grown.body.id}`).expect(200);
     expect(body.runs.map((r: { cachedFrom: string | null }) => r.cachedFrom !== null)).toEqual([true, true, false]);
     await finished(grown.body.id);
+  });
+});
+
+describe('the FlexKVS figure as a sweep', () => {
+  it('reproduces flexkvs-key-steering over the API: processing per request, the gain of key steering, PCIe from 4 cores', async () => {
+    const example = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../examples/sweeps/flexkvs-throughput-vs-cores.json'), 'utf8'));
+    const res = await stack.http().post('/v1/sweeps').send({ ...example, base: { ...example.base, duration: { measureUs: 5_000 } } }).expect(202);
+    expect(res.body.points).toBe(15);
+    await finished(res.body.id);
+    const { body } = await stack.http().get(`/v1/sweeps/${res.body.id}`).query({ metric: ['throughputOpsPerSec', 'breakdown.all.appNs'] }).expect(200);
+    const cell = (cores: number, mode: number, metric: string) => {
+      // Postgres keeps JSON objects with its own key order: compare values, not strings.
+      const row = (body.table as Row[]).find((r) => r.values['hardware.cpu.cores'] === cores && isDeepStrictEqual(r.values.nic, example.axes[1].values[mode]))!;
+      return row.metrics.find((m) => m.name === metric)!.mean;
+    };
+    const c = loadSeedCases().get('flexkvs-key-steering')!;
+    const within = (x: number, [lo, hi]: [number, number], what: string) => {
+      expect(x, what).toBeGreaterThanOrEqual(lo);
+      expect(x, what).toBeLessThanOrEqual(hi);
+    };
+    for (const cores of [1, 2, 3, 4, 5]) {
+      within(cell(cores, 0, 'breakdown.all.appNs'), range(c, 'app processing ns per request, flow'), `flow ${cores}`);
+      within(cell(cores, 1, 'breakdown.all.appNs'), range(c, 'key'), `key ${cores}`);
+      within(cell(cores, 2, 'breakdown.all.appNs'), range(c, 'key + custom DMA'), `key + DMA ${cores}`);
+      if (cores <= 3) within(cell(cores, 1, 'throughputOpsPerSec') / cell(cores, 0, 'throughputOpsPerSec'), range(c, 'throughput gain key vs flow, cores 1-3'), `gain ${cores}`);
+    }
+    // The bottleneck is in each run's result: key steering at 4 and 5 cores is limited by PCIe.
+    const { body: runs } = await stack.http().get('/v1/runs').query({ experimentId: res.body.id, limit: 100 }).expect(200);
+    const keyRuns = (runs.items as { pointValues: Record<string, unknown>; result: { metrics: { bottleneck: string } } }[]).filter(
+      (r) => isDeepStrictEqual(r.pointValues.nic, example.axes[1].values[1]) && (r.pointValues['hardware.cpu.cores'] as number) >= 4,
+    );
+    expect(keyRuns.map((r) => r.result.metrics.bottleneck)).toEqual([c.expect!['bottleneck at >= 4 cores with key steering'], c.expect!['bottleneck at >= 4 cores with key steering']]);
   });
 });

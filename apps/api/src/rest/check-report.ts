@@ -37,7 +37,8 @@ export function checkJUnit(check: Check): string {
       const body = `baseline ${num(m.baseline.mean)} (95% CI ${num(m.baseline.lo)}–${num(m.baseline.hi)}, n=${m.baseline.n}), candidate ${num(m.candidate.mean)} (95% CI ${num(m.candidate.lo)}–${num(m.candidate.hi)}, n=${m.candidate.n}), change ${pct(m.relativeChange === null ? null : 100 * m.relativeChange)}, p=${m.pValue === null ? 'n/a' : m.pValue.toPrecision(3)}, ${m.verdict}`;
       const failure = m.failed ? `<failure message="${esc(m.reason ?? 'regression')}" type="regression">${esc(body)}</failure>` : `<system-out>${esc(body)}</system-out>`;
       if (m.failed) failures++;
-      cases.push(`    <testcase classname="iopath.${esc(label(point.values))}" name="${esc(m.name)}" time="0">${failure}</testcase>`);
+      const keys = `<properties><property name="reproducibilityKeys" value="${esc(point.reproducibilityKeys.join(' '))}"/></properties>`;
+      cases.push(`    <testcase classname="iopath.${esc(label(point.values))}" name="${esc(m.name)}" time="0">${keys}${failure}</testcase>`);
     }
   }
   const name = `iopath check ${check.id} against baseline ${check.baselineName}`;
@@ -70,6 +71,7 @@ export function checkMarkdown(check: Check): string {
       }
     }
     lines.push('', `_${v.test}; ± is the 95% confidence half-width._`);
+    lines.push('', `Reproducibility keys: ${v.points.map((p) => `${label(p.values)}: ${p.reproducibilityKeys.map((k) => `\`${k}\``).join(' ')}`).join('; ')}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -26,6 +26,8 @@ const schema = z
 
 export interface PointVerdict {
   values: Record<string, unknown>;
+  /** The candidate runs' reproducibility keys: rerun one with the same key, get the same numbers. */
+  reproducibilityKeys: string[];
   metrics: (MetricComparison & ThresholdOutcome & { threshold?: Threshold })[];
 }
 
@@ -133,7 +135,7 @@ export class RunCheck {
         if (outcome.reason) failures.push(Object.keys(values).length ? `${outcome.reason} at ${JSON.stringify(values)}` : outcome.reason);
         metrics.push({ ...comparison, ...outcome, ...(thresholds[name] ? { threshold: thresholds[name] } : {}) });
       }
-      points.push({ values, metrics });
+      points.push({ values, reproducibilityKeys: runs.map((r) => r.reproKey ?? ''), metrics });
     }
     return { status: failures.length ? 'FAIL' : 'PASS', test: TEST_NAME, failures, points };
   }
