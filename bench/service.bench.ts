@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../libs/persistence/src/migrate.js';
+import { PrismaService } from '../libs/persistence/src/prisma.service.js';
+import { ProjectRepository } from '../libs/persistence/src/project.repository.js';
+import { parseConfig } from '../libs/config/src/config.js';
 
 /**
  * `npm run bench:service`: with 100,000 stored runs (10,000 experiments, 28 metrics each: 2.8 M
@@ -16,6 +19,8 @@ const RUNS = 100_000;
 const RUNS_PER_EXPERIMENT = 10;
 const REQUESTS = 200;
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** The seeded runs' project (the id the projects migration gives pre-existing rows). */
+const PROJECT_ID = '00000000-0000-4000-8000-000000000001';
 const METRICS = [
   'throughputOpsPerSec',
   ...['all', 'get', 'set'].flatMap((op) => ['mean', 'p50', 'p90', 'p99', 'p999', 'max'].map((q) => `latencyUs.${op}.${q}`)),
@@ -42,10 +47,11 @@ async function seed(url: string): Promise<void> {
     console.log(`seeding ${RUNS.toLocaleString('en-US')} runs and ${(RUNS * METRICS.length).toLocaleString('en-US')} metric rows...`);
     const t = performance.now();
     await db.query('TRUNCATE experiment CASCADE');
+    await db.query(`INSERT INTO project (id, name) VALUES ($1, 'default') ON CONFLICT DO NOTHING`, [PROJECT_ID]);
     const experiments = RUNS / RUNS_PER_EXPERIMENT;
     await db.query(
-      `INSERT INTO experiment (id, name, tags, spec, system_path, workload_kind, created_at)
-       SELECT md5('e' || i)::uuid, 'bench-' || i, ARRAY['team-' || (i % 20), 'branch-' || (i % 50)],
+      `INSERT INTO experiment (id, project_id, name, tags, spec, system_path, workload_kind, created_at)
+       SELECT md5('e' || i)::uuid, '${PROJECT_ID}'::uuid, 'bench-' || i, ARRAY['team-' || (i % 20), 'branch-' || (i % 50)],
               '{}'::jsonb, (ARRAY['linux','arrakis','vm','container'])[1 + i % 4], (ARRAY['kv','web','analytics'])[1 + i % 3],
               now() - (i || ' minutes')::interval
        FROM generate_series(1, $1) AS i`,
@@ -82,14 +88,26 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A read token of the seeded project, made for this run of the benchmark. */
+async function readToken(url: string): Promise<string> {
+  const prisma = new PrismaService(parseConfig({ DATABASE_URL: url }));
+  try {
+    return (await new ProjectRepository(prisma).createToken(PROJECT_ID, 'bench', ['read'])).token;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+let headers: Record<string, string> = {};
+
 async function timed(name: string, urls: () => string): Promise<{ name: string; requests: number; medianMs: number; p90Ms: number; p99Ms: number; example: string }> {
-  for (let i = 0; i < 20; i++) await (await fetch(urls())).arrayBuffer(); // warm-up
+  for (let i = 0; i < 20; i++) await (await fetch(urls(), { headers })).arrayBuffer(); // warm-up
   const ms: number[] = [];
   let example = '';
   for (let i = 0; i < REQUESTS; i++) {
     const url = urls();
     const t = performance.now();
-    const res = await fetch(url);
+    const res = await fetch(url, { headers });
     await res.arrayBuffer();
     ms.push(performance.now() - t);
     if (!res.ok) throw new Error(`${url} → ${res.status}`);
@@ -104,6 +122,7 @@ async function main(): Promise<void> {
   const url = databaseUrl();
   await migrate(url);
   await seed(url);
+  headers = { authorization: `Bearer ${await readToken(url)}` };
   const port = await freePort();
   const api = spawn(process.execPath, [path.join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { loadConfig } from '#config';
+import { PrismaService, ProjectRepository } from '#persistence';
 
 /**
  * `npm run demo`: starts an API and two workers on the configured Postgres and Redis, submits the
@@ -44,8 +45,26 @@ function shutdown(code: number): void {
   process.exitCode = code;
 }
 
+let token = '';
+
+/** The demo's own project ('demo', made on first use) and a fresh submit token for this run. */
+async function demoToken(): Promise<string> {
+  const prisma = new PrismaService(config);
+  try {
+    const projects = new ProjectRepository(prisma);
+    const project = (await projects.findProjectByName('demo')) ?? (await projects.createProject('demo'));
+    return (await projects.createToken(project.id, 'npm run demo', ['submit'])).token;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data!;
@@ -96,6 +115,7 @@ async function main(): Promise<void> {
   start('api', 'dist/apps/api/src/main.js');
   for (let i = 1; i <= opts.workers; i++) start(`worker-${i}`, 'dist/apps/worker/src/main.js');
   await waitForApi();
+  token = await demoToken();
 
   const cases = (['get', 'set'] as const).flatMap((op) => ['linux', 'arrakis'].map((path) => ({ op, path })));
   const submitted = await Promise.all(
@@ -129,7 +149,9 @@ async function main(): Promise<void> {
     ]);
   });
   console.log(table.toString());
-  console.log(`${submitted.length} runs stored; list them: curl '${base}/v1/runs?tag=demo&limit=8'`);
+  console.log(`${submitted.length} runs stored in project demo; list them with the token made for this demo:`);
+  console.log(`  curl -H 'Authorization: Bearer ${token}' '${base}/v1/runs?tag=demo&limit=8'`);
+  console.log('Your own project and admin token: npx iopath admin create-project NAME (then create-token NAME --scope read|submit|admin).');
   if (opts.once) {
     shutdown(0);
     return;

@@ -114,7 +114,8 @@ describe('the iopath check CLI', () => {
   /** Runs the installed CLI as a CI job would (asynchronously: the API answers meanwhile). */
   const cli = (...args: string[]) => {
     return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/iopath.js'), ...args]);
+      const withToken = args[0] === 'check' || args[0] === 'baseline' ? [...args, '--token', stack.token] : args;
+      const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/iopath.js'), ...withToken]);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d));

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export interface Proc {
 export class Stack {
   readonly processes: Proc[] = [];
   private workerCount = 0;
+  /** The admin token of the stack's own project, sent by http() and gql() unless told otherwise. */
+  token = '';
 
   private constructor(
     readonly name: string,
@@ -53,17 +55,38 @@ export class Stack {
     const queue = new Queue('runs', { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
     const stack = new Stack(name, env, db, queue, `http://127.0.0.1:${port}`);
     await stack.spawn('api', 'apps/api/src/main.js', /api ready/);
+    stack.token = stack.createProject(name).token;
     for (let i = 0; i < (options.workers ?? 1); i++) await stack.startWorker();
     return stack;
   }
 
-  http() {
-    return request(this.apiUrl);
+  /** A new project and its first admin token, made as an operator would (`iopath admin`). */
+  createProject(name: string): { projectId: string; token: string } {
+    return JSON.parse(this.admin('create-project', name, '--json')) as { projectId: string; token: string };
+  }
+
+  createToken(project: string, scope: 'read' | 'submit' | 'admin'): string {
+    return (JSON.parse(this.admin('create-token', project, '--scope', scope, '--json')) as { token: string }).token;
+  }
+
+  private admin(...args: string[]): string {
+    return execFileSync(process.execPath, [join(ROOT, 'bin/iopath.js'), 'admin', ...args], { env: { ...process.env, ...this.env }, encoding: 'utf8' });
+  }
+
+  /** supertest against the API, with `token` (the stack's own by default; null: none). */
+  http(token: string | null = this.token) {
+    const api = request(this.apiUrl);
+    const auth = (t: request.Test) => (token ? t.set('Authorization', `Bearer ${token}`) : t);
+    return {
+      get: (url: string) => auth(api.get(url)),
+      post: (url: string) => auth(api.post(url)),
+      put: (url: string) => auth(api.put(url)),
+    };
   }
 
   /** POSTs a GraphQL operation; returns the response body ({ data, errors }). */
-  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) {
-    const res = await this.http().post('/graphql').send({ query, variables });
+  async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, token: string | null = this.token) {
+    const res = await this.http(token).post('/graphql').send({ query, variables });
     return res.body as { data?: T; errors?: { message: string; extensions?: { code?: string; problems?: { path: string; message: string }[] } }[] };
   }
 

@@ -1,5 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard.js';
 import { GraphQLModule } from '@nestjs/graphql';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +45,6 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
     }),
   ],
   controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, HealthController],
-  providers: [ExperimentResolver, RunResolver, CompareResolver, BaselineResolver],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver],
 })
 export class AppModule {}

@@ -25,7 +25,7 @@ export class RunStore {
   ) {}
 
   async store(experiment: Omit<NewExperiment, 'runs'>, runs: Omit<NewRun, 'cachedFrom'>[], useCache: boolean): Promise<ExperimentWithRuns> {
-    const cached = useCache ? await this.runs.findCached(runs.map((r) => r.reproKey)) : new Map();
+    const cached = useCache ? await this.runs.findCached(runs.map((r) => r.reproKey), experiment.projectId) : new Map();
     const toStore: NewRun[] = runs.map((r) => ({ ...r, cachedFrom: cached.get(r.reproKey) }));
     if (toStore.some((r) => !r.cachedFrom)) await this.queue.assertAvailable();
 

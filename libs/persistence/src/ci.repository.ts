@@ -10,20 +10,24 @@ export type { Baseline, Check };
 export class CiRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  setBaseline(name: string, experimentId: string, point: number | null): Promise<Baseline> {
-    return this.prisma.baseline.upsert({ where: { name }, create: { name, experimentId, point }, update: { experimentId, point } });
+  setBaseline(projectId: string, name: string, experimentId: string, point: number | null): Promise<Baseline> {
+    return this.prisma.baseline.upsert({
+      where: { projectId_name: { projectId, name } },
+      create: { projectId, name, experimentId, point },
+      update: { experimentId, point },
+    });
   }
 
-  findBaseline(name: string): Promise<Baseline | null> {
-    return this.prisma.baseline.findUnique({ where: { name } });
+  findBaseline(projectId: string, name: string): Promise<Baseline | null> {
+    return this.prisma.baseline.findUnique({ where: { projectId_name: { projectId, name } } });
   }
 
   createCheck(data: { experimentId: string; baselineName: string; baselineExperimentId: string; baselinePoint: number | null; thresholds: unknown; metrics: string[] }): Promise<Check> {
     return this.prisma.check.create({ data: { ...data, thresholds: data.thresholds as Prisma.InputJsonValue } });
   }
 
-  findCheck(id: string): Promise<Check | null> {
-    return this.prisma.check.findUnique({ where: { id } });
+  findCheck(id: string, projectId: string): Promise<Check | null> {
+    return this.prisma.check.findFirst({ where: { id, experiment: { projectId } } });
   }
 
   /** Records the verdict once: a check that is no longer PENDING keeps its first verdict. */
@@ -47,26 +51,26 @@ export class IdempotencyRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Claims the key for this request, or says what an earlier request with it left. */
-  async claim(endpoint: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
+  async claim(projectId: string, endpoint: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
     const inserted = await this.prisma.$executeRaw`
-      INSERT INTO idempotency_key (endpoint, key, request_hash) VALUES (${endpoint}, ${key}, ${requestHash})
+      INSERT INTO idempotency_key (project_id, endpoint, key, request_hash) VALUES (${projectId}::uuid, ${endpoint}, ${key}, ${requestHash})
       ON CONFLICT DO NOTHING`;
     if (inserted === 1) return { state: 'new' };
-    const row = await this.prisma.idempotencyKey.findUniqueOrThrow({ where: { endpoint_key: { endpoint, key } } });
+    const row = await this.prisma.idempotencyKey.findUniqueOrThrow({ where: { projectId_endpoint_key: { projectId, endpoint, key } } });
     return row.statusCode === null
       ? { state: 'in-progress', requestHash: row.requestHash }
       : { state: 'done', requestHash: row.requestHash, statusCode: row.statusCode, response: row.response };
   }
 
-  async complete(endpoint: string, key: string, statusCode: number, response: unknown): Promise<void> {
+  async complete(projectId: string, endpoint: string, key: string, statusCode: number, response: unknown): Promise<void> {
     await this.prisma.idempotencyKey.update({
-      where: { endpoint_key: { endpoint, key } },
+      where: { projectId_endpoint_key: { projectId, endpoint, key } },
       data: { statusCode, response: (response ?? null) as Prisma.InputJsonValue },
     });
   }
 
   /** A request that failed is not remembered: a corrected retry with the same key runs. */
-  async release(endpoint: string, key: string): Promise<void> {
-    await this.prisma.idempotencyKey.deleteMany({ where: { endpoint, key, statusCode: null } });
+  async release(projectId: string, endpoint: string, key: string): Promise<void> {
+    await this.prisma.idempotencyKey.deleteMany({ where: { projectId, endpoint, key, statusCode: null } });
   }
 }

@@ -6,6 +6,7 @@ import { PrismaService } from './prisma.service.js';
 export type ExperimentWithRuns = Experiment & { runs: Run[] };
 
 export interface NewExperiment {
+  projectId: string;
   name: string;
   tags: string[];
   spec: unknown;
@@ -46,6 +47,7 @@ export class ExperimentRepository {
       async (tx) => {
         const experiment = await tx.experiment.create({
           data: {
+            projectId: input.projectId,
             name: input.name,
             tags: input.tags,
             spec: input.spec as Prisma.InputJsonValue,
@@ -100,15 +102,12 @@ export class ExperimentRepository {
     );
   }
 
-  findById(id: string): Promise<ExperimentWithRuns | null> {
-    return this.prisma.experiment.findUnique({ where: { id }, include: { runs: { orderBy: [{ point: 'asc' }, { replication: 'asc' }] } } });
+  /** The experiment if it is the project's; another project's is as absent as a missing one. */
+  findById(id: string, projectId: string): Promise<ExperimentWithRuns | null> {
+    return this.prisma.experiment.findFirst({ where: { id, projectId }, include: { runs: { orderBy: [{ point: 'asc' }, { replication: 'asc' }] } } });
   }
 
-  findWithoutRuns(id: string): Promise<Experiment | null> {
-    return this.prisma.experiment.findUnique({ where: { id } });
-  }
-
-  findManyByIds(ids: readonly string[]): Promise<Experiment[]> {
-    return this.prisma.experiment.findMany({ where: { id: { in: [...ids] } } });
+  exists(id: string, projectId: string): Promise<boolean> {
+    return this.prisma.experiment.count({ where: { id, projectId } }).then((n) => n > 0);
   }
 }

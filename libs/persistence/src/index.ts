@@ -5,3 +5,4 @@ export { RunRepository, RunStatus, type Run, type RunFilter, type MetricConditio
 export type { Experiment } from './generated/prisma/client.js';
 export { migrate, migrationsDir, type MigrationReport } from './migrate.js';
 export { CiRepository, IdempotencyRepository, CheckStatus, type Baseline, type Check, type IdempotencyClaim } from './ci.repository.js';
+export { ProjectRepository, hashToken, type Project, type ApiToken, type Scope } from './project.repository.js';

@@ -3,10 +3,11 @@ import { ExperimentRepository } from './experiment.repository.js';
 import { PrismaService } from './prisma.service.js';
 import { RunRepository } from './run.repository.js';
 import { CiRepository, IdempotencyRepository } from './ci.repository.js';
+import { ProjectRepository } from './project.repository.js';
 
 @Global()
 @Module({
-  providers: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository],
-  exports: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository],
+  providers: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository, ProjectRepository],
+  exports: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository, ProjectRepository],
 })
 export class PersistenceModule {}

@@ -8,6 +8,8 @@ export type { Run };
 const ACTIVE: RunStatus[] = [RunStatus.QUEUED, RunStatus.RUNNING];
 
 export interface RunFilter {
+  /** Always set by the service: a caller sees its own project's runs only. */
+  projectId: string;
   status?: RunStatus[];
   /** Runs whose experiment carries every one of these tags. */
   tags?: string[];
@@ -65,8 +67,14 @@ export interface PointMetric {
 export class RunRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** For the worker, which works by run id whatever the project. */
   findById(id: string): Promise<Run | null> {
     return this.prisma.run.findUnique({ where: { id } });
+  }
+
+  /** The run if it belongs to the project; another project's is as absent as a missing one. */
+  findInProject(id: string, projectId: string): Promise<Run | null> {
+    return this.prisma.run.findFirst({ where: { id, experiment: { projectId } } });
   }
 
   /**
@@ -85,10 +93,7 @@ export class RunRepository {
     // first (OFFSET 0 keeps the planner from flattening the subquery) and their runs by
     // experiment, rather than walking every run newest-first hoping to meet them — a LIMIT over
     // a rare filter would read the whole table.
-    const experiments = this.experimentConditions(filter);
-    const from = experiments
-      ? Prisma.sql`FROM (SELECT id FROM experiment WHERE ${experiments} OFFSET 0) e JOIN run r ON r.experiment_id = e.id ${join} WHERE ${this.runConditions(filter)}`
-      : Prisma.sql`FROM run r ${join} WHERE ${this.runConditions(filter)}`;
+    const from = Prisma.sql`FROM (SELECT id FROM experiment WHERE ${this.experimentConditions(filter)} OFFSET 0) e JOIN run r ON r.experiment_id = e.id ${join} WHERE ${this.runConditions(filter)}`;
 
     const [rows, counted] = await Promise.all([
       this.prisma.$queryRaw<{ id: string; key: Date | number }[]>(
@@ -107,12 +112,12 @@ export class RunRepository {
     };
   }
 
-  private experimentConditions(f: RunFilter): Prisma.Sql | undefined {
-    const parts: Prisma.Sql[] = [];
+  private experimentConditions(f: RunFilter): Prisma.Sql {
+    const parts: Prisma.Sql[] = [Prisma.sql`project_id = ${f.projectId}::uuid`];
     if (f.tags?.length) parts.push(Prisma.sql`tags @> ${f.tags}::text[]`);
     if (f.systemPath) parts.push(Prisma.sql`system_path = ${f.systemPath}`);
     if (f.workloadKind) parts.push(Prisma.sql`workload_kind = ${f.workloadKind}`);
-    return parts.length ? Prisma.join(parts, ' AND ') : undefined;
+    return Prisma.join(parts, ' AND ');
   }
 
   private runConditions(f: RunFilter): Prisma.Sql {
@@ -216,12 +221,12 @@ export class RunRepository {
    * For each key, a stored SUCCEEDED run with that key (the original when it was itself served
    * from the cache), whose result a new run with the same key can take instead of simulating.
    */
-  async findCached(keys: readonly string[]): Promise<Map<string, { id: string; result: unknown; modelVersion: string | null }>> {
+  async findCached(keys: readonly string[], projectId: string): Promise<Map<string, { id: string; result: unknown; modelVersion: string | null }>> {
     const found = new Map<string, { id: string; result: unknown; modelVersion: string | null }>();
     const unique = [...new Set(keys)];
     for (let i = 0; i < unique.length; i += 5000) {
       const rows = await this.prisma.run.findMany({
-        where: { reproKey: { in: unique.slice(i, i + 5000) }, status: RunStatus.SUCCEEDED, cachedFromId: null },
+        where: { reproKey: { in: unique.slice(i, i + 5000) }, status: RunStatus.SUCCEEDED, cachedFromId: null, experiment: { projectId } },
         select: { id: true, reproKey: true, result: true, modelVersion: true },
         orderBy: { finishedAt: 'asc' },
       });
@@ -231,8 +236,11 @@ export class RunRepository {
   }
 
   /** The runs of an experiment (at one point), as a comparison selects them. */
-  findByExperiment(experimentId: string, point?: number): Promise<Run[]> {
-    return this.prisma.run.findMany({ where: { experimentId, ...(point === undefined ? {} : { point }) }, orderBy: [{ point: 'asc' }, { replication: 'asc' }] });
+  findByExperiment(experimentId: string, projectId: string, point?: number): Promise<Run[]> {
+    return this.prisma.run.findMany({
+      where: { experimentId, experiment: { projectId }, ...(point === undefined ? {} : { point }) },
+      orderBy: [{ point: 'asc' }, { replication: 'asc' }],
+    });
   }
 
   /** Values of the named metrics of these runs. */

@@ -1,5 +1,6 @@
 import { Args, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { badInput, CompareRuns, type RunSelector } from '#experiments';
+import { ProjectId } from '../auth/caller.js';
 
 @InputType({ description: 'A run, or the replications of an experiment (at one point, for a sweep).' })
 export class RunSelectorInput {
@@ -55,11 +56,12 @@ export class CompareResolver {
 
   @Query(() => ComparisonModel, { description: 'Baseline against candidate, metric by metric, with confidence intervals and a significance test.' })
   async compare(
+    @ProjectId() projectId: string,
     @Args('baseline') baseline: RunSelectorInput,
     @Args('candidate') candidate: RunSelectorInput,
     @Args('metrics', { type: () => [String], nullable: true }) metrics?: string[],
   ): Promise<ComparisonModel> {
-    const c = await this.compareRuns.execute(toSelector(baseline, 'baseline'), toSelector(candidate, 'candidate'), metrics);
+    const c = await this.compareRuns.execute(projectId, toSelector(baseline, 'baseline'), toSelector(candidate, 'candidate'), metrics);
     return { test: c.test, baselineRunIds: c.baseline.runIds, candidateRunIds: c.candidate.runIds, metrics: c.metrics };
   }
 }

@@ -1,6 +1,7 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { QueryRuns, QuerySweep, SubmitExperiment, SubmitSweep } from '#experiments';
 import { experimentView } from '../views.js';
+import { ProjectId, RequiresScope } from '../auth/caller.js';
 import { SubmitExperimentInput, SubmitSweepInput } from './inputs.js';
 import { ExperimentModel, ExperimentStatus, SweepRow } from './run.model.js';
 
@@ -14,28 +15,34 @@ export class ExperimentResolver {
   ) {}
 
   @Mutation(() => ExperimentModel, { description: 'Validates, stores and queues an experiment: one run per replication.' })
-  async submitExperiment(@Args('input') input: SubmitExperimentInput): Promise<ExperimentModel> {
-    return experimentView(await this.submit.execute({ ...input }));
+  @RequiresScope('submit')
+  async submitExperiment(@ProjectId() projectId: string, @Args('input') input: SubmitExperimentInput): Promise<ExperimentModel> {
+    return experimentView(await this.submit.execute(projectId, { ...input }));
   }
 
   @Mutation(() => ExperimentModel, { description: 'The cartesian product of the axes over a base spec: one run per point and replication.' })
-  async submitSweep(@Args('input') input: SubmitSweepInput): Promise<ExperimentModel> {
+  @RequiresScope('submit')
+  async submitSweep(@ProjectId() projectId: string, @Args('input') input: SubmitSweepInput): Promise<ExperimentModel> {
     const { axes, ...rest } = input;
-    return experimentView(await this.sweep.execute({ ...rest, axes: axes.map((a) => ({ path: a.path, values: a.values })) }));
+    return experimentView(await this.sweep.execute(projectId, { ...rest, axes: axes.map((a) => ({ path: a.path, values: a.values })) }));
   }
 
   @Query(() => ExperimentModel)
-  async experiment(@Args('id', { type: () => ID }) id: string): Promise<ExperimentModel> {
-    return experimentView(await this.query.experiment(id));
+  async experiment(@ProjectId() projectId: string, @Args('id', { type: () => ID }) id: string): Promise<ExperimentModel> {
+    return experimentView(await this.query.experiment(projectId, id));
   }
 
   @ResolveField(() => ExperimentStatus, { description: 'Runs per status, progress and an estimate of the time left.' })
-  status(@Parent() e: ExperimentModel): Promise<ExperimentStatus> {
-    return this.sweeps.status(e.id);
+  status(@ProjectId() projectId: string, @Parent() e: ExperimentModel): Promise<ExperimentStatus> {
+    return this.sweeps.status(projectId, e.id);
   }
 
   @ResolveField(() => [SweepRow], { description: 'One row per point, replications aggregated (default metrics: throughput, mean and p99 latency).' })
-  table(@Parent() e: ExperimentModel, @Args('metrics', { type: () => [String], nullable: true }) metrics?: string[]): Promise<SweepRow[]> {
-    return this.sweeps.table(e.id, metrics);
+  table(
+    @ProjectId() projectId: string,
+    @Parent() e: ExperimentModel,
+    @Args('metrics', { type: () => [String], nullable: true }) metrics?: string[],
+  ): Promise<SweepRow[]> {
+    return this.sweeps.table(projectId, e.id, metrics);
   }
 }

@@ -2,6 +2,7 @@ import { Args, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver }
 import { badInput, CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { RunOrderField, RunsFilter, RunsOrder, SortDirection } from './inputs.js';
 import { experimentView, runView } from '../views.js';
+import { ProjectId, RequiresScope } from '../auth/caller.js';
 import { ExperimentModel, RunConnection, RunMetrics, RunModel } from './run.model.js';
 
 @Resolver(() => RunModel)
@@ -12,12 +13,13 @@ export class RunResolver {
   ) {}
 
   @Query(() => RunModel)
-  async run(@Args('id', { type: () => ID }) id: string): Promise<RunModel> {
-    return runView(await this.query.run(id));
+  async run(@ProjectId() projectId: string, @Args('id', { type: () => ID }) id: string): Promise<RunModel> {
+    return runView(await this.query.run(projectId, id));
   }
 
   @Query(() => RunConnection, { description: 'Runs, newest first or by a metric, as a Relay connection.' })
   async runs(
+    @ProjectId() projectId: string,
     @Args('filter', { nullable: true }) filter?: RunsFilter,
     @Args('orderBy', { nullable: true }) orderBy?: RunsOrder,
     @Args('first', { type: () => Int, defaultValue: 20 }) first?: number,
@@ -26,7 +28,7 @@ export class RunResolver {
     if (orderBy?.by === RunOrderField.METRIC && !orderBy.metric) {
       throw badInput([{ path: 'orderBy.metric', message: 'is required with by: METRIC, e.g. "latencyUs.get.p99"' }]);
     }
-    const page = await this.query.page({
+    const page = await this.query.page(projectId, {
       ...filter,
       orderBy: orderBy?.by === RunOrderField.METRIC ? orderBy.metric : 'createdAt',
       direction: orderBy?.direction === SortDirection.ASC ? 'asc' : 'desc',
@@ -38,13 +40,14 @@ export class RunResolver {
   }
 
   @Mutation(() => RunModel, { description: 'Cancels a QUEUED or RUNNING run.' })
-  async cancelRun(@Args('id', { type: () => ID }) id: string): Promise<RunModel> {
-    return runView(await this.cancel.execute(id));
+  @RequiresScope('submit')
+  async cancelRun(@ProjectId() projectId: string, @Args('id', { type: () => ID }) id: string): Promise<RunModel> {
+    return runView(await this.cancel.execute(projectId, id));
   }
 
   @ResolveField(() => ExperimentModel)
-  async experiment(@Parent() run: RunModel): Promise<ExperimentModel> {
-    return experimentView(await this.query.experiment(run.experimentId));
+  async experiment(@ProjectId() projectId: string, @Parent() run: RunModel): Promise<ExperimentModel> {
+    return experimentView(await this.query.experiment(projectId, run.experimentId));
   }
 
   @ResolveField(() => RunMetrics, { nullable: true, description: 'The headline metrics, typed; null until the run succeeds.' })

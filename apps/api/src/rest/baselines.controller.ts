@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Put, UseFilters } from '@nestjs/common';
 import { z } from 'zod';
 import { badInput, Baselines } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { ProjectId, RequiresScope } from '../auth/caller.js';
 
 const body = z.object({ experimentId: z.string(), point: z.number().int().min(0).nullable().optional() }).strict();
 
@@ -12,14 +13,15 @@ export class BaselinesController {
 
   /** Points (or moves) the baseline at an experiment: `{"experimentId": "...", "point"?: n}`. */
   @Put(':name')
-  async set(@Param('name') name: string, @Body() input: unknown) {
+  @RequiresScope('submit')
+  async set(@ProjectId() projectId: string, @Param('name') name: string, @Body() input: unknown) {
     const parsed = body.safeParse(input ?? {});
     if (!parsed.success) throw badInput(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
-    return this.baselines.set(name, parsed.data.experimentId, parsed.data.point);
+    return this.baselines.set(projectId, name, parsed.data.experimentId, parsed.data.point);
   }
 
   @Get(':name')
-  get(@Param('name') name: string) {
-    return this.baselines.get(name);
+  get(@ProjectId() projectId: string, @Param('name') name: string) {
+    return this.baselines.get(projectId, name);
   }
 }

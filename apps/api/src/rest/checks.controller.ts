@@ -5,6 +5,7 @@ import { badInput, RunCheck } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { checkJUnit, checkMarkdown, checkView } from './check-report.js';
+import { ProjectId, RequiresScope } from '../auth/caller.js';
 
 /** How long `wait: true` holds the request before answering 202 with the check still pending. */
 const WAIT_MS = 10 * 60_000;
@@ -29,18 +30,19 @@ export class ChecksController {
 
   /** 201 with the verdict when it is in (at once, or after `wait`); 202 while it is pending. */
   @Post()
+  @RequiresScope('submit')
   @UseInterceptors(IdempotencyInterceptor)
-  async create(@Body() body: unknown, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async create(@ProjectId() projectId: string, @Body() body: unknown, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const fmt = formatOf(format, accept);
-    const created = await this.checks.create(body);
-    const check = created.wait ? await this.checks.waitFor(created.check, WAIT_MS) : created.check;
+    const created = await this.checks.create(projectId, body);
+    const check = created.wait ? await this.checks.waitFor(projectId, created.check, WAIT_MS) : created.check;
     res.location(`/v1/checks/${check.id}`);
     return this.send(check, fmt, res, check.status === 'PENDING' ? 202 : 201);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.send(await this.checks.get(id), formatOf(format, accept), res, 200);
+  async get(@ProjectId() projectId: string, @Param('id') id: string, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return this.send(await this.checks.get(projectId, id), formatOf(format, accept), res, 200);
   }
 
   private send(check: Check, format: Format, res: Response, status: number) {

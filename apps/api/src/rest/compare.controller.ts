@@ -1,6 +1,7 @@
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import { badInput, CompareRuns, type RunSelector } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { ProjectId } from '../auth/caller.js';
 
 /** `run:<id>`, `experiment:<id>`, `experiment:<id>:<point>` or `baseline:<name>`. */
 function selector(value: string | undefined, side: string): RunSelector {
@@ -20,8 +21,8 @@ export class CompareController {
 
   /** GET /v1/compare?baseline=run:ID&candidate=experiment:ID:3&metric=latencyUs.all.p99&metric=throughputOpsPerSec */
   @Get()
-  compare(@Query('baseline') baseline?: string, @Query('candidate') candidate?: string, @Query('metric') metric?: string | string[]) {
+  compare(@ProjectId() projectId: string, @Query('baseline') baseline?: string, @Query('candidate') candidate?: string, @Query('metric') metric?: string | string[]) {
     const metrics = metric === undefined ? undefined : (Array.isArray(metric) ? metric : [metric]).flatMap((m) => m.split(','));
-    return this.compareRuns.execute(selector(baseline, 'baseline'), selector(candidate, 'candidate'), metrics);
+    return this.compareRuns.execute(projectId, selector(baseline, 'baseline'), selector(candidate, 'candidate'), metrics);
   }
 }

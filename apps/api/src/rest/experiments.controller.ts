@@ -4,6 +4,7 @@ import { QueryRuns, SubmitExperiment } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { experimentView } from '../views.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { ProjectId, RequiresScope } from '../auth/caller.js';
 
 @Controller('v1/experiments')
 @UseFilters(HttpErrorFilter)
@@ -16,15 +17,16 @@ export class ExperimentsController {
   /** 202: stored and queued; poll GET /v1/runs/:id (or the Location) until the runs finish. */
   @Post()
   @HttpCode(202)
+  @RequiresScope('submit')
   @UseInterceptors(IdempotencyInterceptor)
-  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    const experiment = await this.submit.execute(body);
+  async create(@ProjectId() projectId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    const experiment = await this.submit.execute(projectId, body);
     res.location(`/v1/experiments/${experiment.id}`);
     return experimentView(experiment);
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
-    return experimentView(await this.query.experiment(id));
+  async get(@ProjectId() projectId: string, @Param('id') id: string) {
+    return experimentView(await this.query.experiment(projectId, id));
   }
 }

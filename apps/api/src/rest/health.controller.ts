@@ -2,9 +2,11 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { PrismaService } from '#persistence';
 import { RunQueue } from '#experiments';
+import { Public } from '../auth/caller.js';
 
 /** Whether this API can serve: 200 when Postgres and Redis answer, 503 (naming which) when not. */
 @Controller('v1/health')
+@Public()
 export class HealthController {
   constructor(
     private readonly prisma: PrismaService,

@@ -1,9 +1,10 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, of, type Observable } from 'rxjs';
 import { AppError, badInput } from '#experiments';
 import { IdempotencyRepository } from '#persistence';
+import type { AuthedRequest } from '../auth/caller.js';
 
 /**
  * `Idempotency-Key` on a POST: the first request with a key runs and its response is kept; a
@@ -16,7 +17,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly keys: IdempotencyRepository) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
     const res = context.switchToHttp().getResponse<Response>();
     const key = req.header('idempotency-key');
     if (key === undefined) return next.handle();
@@ -25,11 +26,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const endpoint = `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`;
     const hash = createHash('sha256').update(JSON.stringify({ body: req.body ?? null, query: req.query })).digest('hex');
-    return from(this.serve(endpoint, key, hash, res, next));
+    // The guard ran first: keys are the caller's project's own.
+    return from(this.serve(req.caller!.projectId, endpoint, key, hash, res, next));
   }
 
-  private async serve(endpoint: string, key: string, hash: string, res: Response, next: CallHandler): Promise<unknown> {
-    const claim = await this.keys.claim(endpoint, key, hash);
+  private async serve(projectId: string, endpoint: string, key: string, hash: string, res: Response, next: CallHandler): Promise<unknown> {
+    const claim = await this.keys.claim(projectId, endpoint, key, hash);
     if (claim.state !== 'new' && claim.requestHash !== hash) {
       throw new AppError('CONFLICT', `Idempotency-Key '${key}' was first used with a different request; use a new key for a new request`);
     }
@@ -41,10 +43,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     try {
       const response = await lastValueFrom(next.handle());
-      await this.keys.complete(endpoint, key, res.statusCode, response);
+      await this.keys.complete(projectId, endpoint, key, res.statusCode, response);
       return response;
     } catch (err) {
-      await this.keys.release(endpoint, key);
+      await this.keys.release(projectId, endpoint, key);
       throw err;
     }
   }

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nest
 import { CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { runView } from '../views.js';
+import { ProjectId, RequiresScope } from '../auth/caller.js';
 
 /** Query strings repeat a key for a list (`?tag=a&tag=b`) or separate with commas (`?status=QUEUED,RUNNING`). */
 function list(v: string | string[] | undefined): string[] | undefined {
@@ -22,10 +23,10 @@ export class RunsController {
   ) {}
 
   @Get()
-  async list(@Query() q: Record<string, string | string[] | undefined>) {
+  async list(@ProjectId() projectId: string, @Query() q: Record<string, string | string[] | undefined>) {
     const one = (k: string) => (Array.isArray(q[k]) ? q[k][0] : q[k]);
     const limit = one('limit');
-    const page = await this.query.page({
+    const page = await this.query.page(projectId, {
       status: list(q.status),
       tags: list(q.tag),
       systemPath: one('systemPath'),
@@ -47,13 +48,14 @@ export class RunsController {
   }
 
   @Get(':id')
-  async get(@Param('id') id: string) {
-    return runView(await this.query.run(id));
+  async get(@ProjectId() projectId: string, @Param('id') id: string) {
+    return runView(await this.query.run(projectId, id));
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  async cancelRun(@Param('id') id: string) {
-    return runView(await this.cancel.execute(id));
+  @RequiresScope('submit')
+  async cancelRun(@ProjectId() projectId: string, @Param('id') id: string) {
+    return runView(await this.cancel.execute(projectId, id));
   }
 }

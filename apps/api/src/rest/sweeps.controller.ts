@@ -4,6 +4,7 @@ import { QueryRuns, QuerySweep, SubmitSweep } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { experimentView } from '../views.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { ProjectId, RequiresScope } from '../auth/caller.js';
 
 /** Sweeps for CI: submit a grid, poll its status, read its table. */
 @Controller('v1/sweeps')
@@ -18,20 +19,21 @@ export class SweepsController {
   /** 202: stored and queued. The body lists the points, not the (possibly thousands of) runs. */
   @Post()
   @HttpCode(202)
+  @RequiresScope('submit')
   @UseInterceptors(IdempotencyInterceptor)
-  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    const experiment = await this.submit.execute(body);
+  async create(@ProjectId() projectId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    const experiment = await this.submit.execute(projectId, body);
     res.location(`/v1/sweeps/${experiment.id}`);
     const { runs, ...view } = experimentView(experiment);
-    return { ...view, points: new Set(runs.map((r) => r.point)).size, runs: runs.length, status: await this.sweeps.status(experiment.id) };
+    return { ...view, points: new Set(runs.map((r) => r.point)).size, runs: runs.length, status: await this.sweeps.status(projectId, experiment.id) };
   }
 
   /** Status and table; `?metric=` (repeatable) picks the table's metrics. */
   @Get(':id')
-  async get(@Param('id') id: string, @Query('metric') metric?: string | string[]) {
-    const experiment = await this.query.experiment(id);
+  async get(@ProjectId() projectId: string, @Param('id') id: string, @Query('metric') metric?: string | string[]) {
+    const experiment = await this.query.experiment(projectId, id);
     const { runs, ...view } = experimentView(experiment);
     const metrics = metric === undefined ? undefined : Array.isArray(metric) ? metric : metric.split(',');
-    return { ...view, runs: runs.length, status: await this.sweeps.status(id), table: await this.sweeps.table(id, metrics) };
+    return { ...view, runs: runs.length, status: await this.sweeps.status(projectId, id), table: await this.sweeps.table(projectId, id, metrics) };
   }
 }

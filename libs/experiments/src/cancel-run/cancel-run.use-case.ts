@@ -14,8 +14,9 @@ export class CancelRun {
     private readonly queue: RunQueue,
   ) {}
 
-  async execute(id: string): Promise<Run> {
+  async execute(projectId: string, id: string): Promise<Run> {
     assertId(id, 'run');
+    if (!(await this.runs.findInProject(id, projectId))) throw notFound('run', id);
     const outcome = await this.runs.cancel(id);
     if (!outcome.found) throw notFound('run', id);
     switch (outcome.previous) {

@@ -23,9 +23,9 @@ export class CompareRuns {
     private readonly baselines: Baselines,
   ) {}
 
-  async execute(baseline: RunSelector, candidate: RunSelector, metrics: readonly string[] = DEFAULT_TABLE_METRICS): Promise<Comparison> {
+  async execute(projectId: string, baseline: RunSelector, candidate: RunSelector, metrics: readonly string[] = DEFAULT_TABLE_METRICS): Promise<Comparison> {
     if (metrics.length === 0 || metrics.length > 50) throw badInput([{ path: 'metrics', message: 'give between 1 and 50 metric names' }]);
-    const [b, c] = await Promise.all([this.select(baseline, 'baseline'), this.select(candidate, 'candidate')]);
+    const [b, c] = await Promise.all([this.select(projectId, baseline, 'baseline'), this.select(projectId, candidate, 'candidate')]);
     const rows = await this.runs.metricRows([...b, ...c].map((r) => r.id), metrics);
     const values = (runs: Run[], name: string) => {
       const ids = new Set(runs.map((r) => r.id));
@@ -45,20 +45,20 @@ export class CompareRuns {
     return { test: TEST_NAME, baseline: { runIds: b.map((r) => r.id) }, candidate: { runIds: c.map((r) => r.id) }, metrics: out };
   }
 
-  private async select(selector: RunSelector, side: 'baseline' | 'candidate'): Promise<Run[]> {
+  private async select(projectId: string, selector: RunSelector, side: 'baseline' | 'candidate'): Promise<Run[]> {
     if ('baseline' in selector) {
-      const b = await this.baselines.get(selector.baseline);
-      return this.select({ experimentId: b.experimentId, point: selector.point ?? b.point ?? undefined }, side);
+      const b = await this.baselines.get(projectId, selector.baseline);
+      return this.select(projectId, { experimentId: b.experimentId, point: selector.point ?? b.point ?? undefined }, side);
     }
     let runs: Run[];
     if ('runId' in selector) {
       assertId(selector.runId, 'run');
-      const run = await this.runs.findById(selector.runId);
+      const run = await this.runs.findInProject(selector.runId, projectId);
       if (!run) throw notFound('run', selector.runId);
       runs = [run];
     } else {
       assertId(selector.experimentId, 'experiment');
-      runs = await this.runs.findByExperiment(selector.experimentId, selector.point);
+      runs = await this.runs.findByExperiment(selector.experimentId, projectId, selector.point);
       if (runs.length === 0 && selector.point === undefined) throw notFound('experiment', selector.experimentId);
       if (runs.length === 0) throw badInput([{ path: `${side}.point`, message: `experiment ${selector.experimentId} has no point ${selector.point}` }]);
       const points = new Set(runs.map((r) => r.point));

@@ -46,25 +46,21 @@ export class QueryRuns {
     private readonly experiments: ExperimentRepository,
   ) {}
 
-  async run(id: string): Promise<Run> {
+  async run(projectId: string, id: string): Promise<Run> {
     assertId(id, 'run');
-    const run = await this.runs.findById(id);
+    const run = await this.runs.findInProject(id, projectId);
     if (!run) throw notFound('run', id);
     return run;
   }
 
-  async experiment(id: string): Promise<ExperimentWithRuns> {
+  async experiment(projectId: string, id: string): Promise<ExperimentWithRuns> {
     assertId(id, 'experiment');
-    const experiment = await this.experiments.findById(id);
+    const experiment = await this.experiments.findById(id, projectId);
     if (!experiment) throw notFound('experiment', id);
     return experiment;
   }
 
-  experimentsByIds(ids: readonly string[]) {
-    return this.experiments.findManyByIds(ids);
-  }
-
-  async page(q: RunsQuery): Promise<RunPage> {
+  async page(projectId: string, q: RunsQuery): Promise<RunPage> {
     const problems = [];
     const statuses = Object.values(RunStatus) as string[];
     const badStatus = (q.status ?? []).filter((s) => !statuses.includes(s));
@@ -95,6 +91,7 @@ export class QueryRuns {
     const after = q.after === undefined ? undefined : decodeCursor(q.after);
     return this.runs.page(
       {
+        projectId,
         status: q.status as RunStatus[] | undefined,
         tags: q.tags,
         systemPath: q.systemPath,

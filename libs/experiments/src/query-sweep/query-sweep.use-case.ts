@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RunRepository, type ExperimentProgress } from '#persistence';
+import { ExperimentRepository, RunRepository, type ExperimentProgress } from '#persistence';
 import { confidenceInterval, type ConfidenceInterval } from '#sim';
-import { assertId } from '../errors.js';
+import { assertId, notFound } from '../errors.js';
 
 export const DEFAULT_TABLE_METRICS = ['throughputOpsPerSec', 'latencyUs.all.mean', 'latencyUs.all.p99'];
 
@@ -21,10 +21,18 @@ export interface SweepRow {
 /** A sweep's (or any experiment's) progress, and its results as one row per point. */
 @Injectable()
 export class QuerySweep {
-  constructor(private readonly runs: RunRepository) {}
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly experiments: ExperimentRepository,
+  ) {}
 
-  async status(experimentId: string): Promise<SweepStatus> {
+  private async owned(projectId: string, experimentId: string): Promise<void> {
     assertId(experimentId, 'experiment');
+    if (!(await this.experiments.exists(experimentId, projectId))) throw notFound('experiment', experimentId);
+  }
+
+  async status(projectId: string, experimentId: string): Promise<SweepStatus> {
+    await this.owned(projectId, experimentId);
     const p = await this.runs.progressOf(experimentId);
     const remaining = p.total - p.done;
     const inFlight = Math.max(1, p.counts.RUNNING);
@@ -36,8 +44,8 @@ export class QuerySweep {
   }
 
   /** Replications aggregated per point: mean, standard deviation and 95% CI (Student t) of each metric. */
-  async table(experimentId: string, metrics: readonly string[] = DEFAULT_TABLE_METRICS): Promise<SweepRow[]> {
-    assertId(experimentId, 'experiment');
+  async table(projectId: string, experimentId: string, metrics: readonly string[] = DEFAULT_TABLE_METRICS): Promise<SweepRow[]> {
+    await this.owned(projectId, experimentId);
     const rows = new Map<number, SweepRow>();
     for (const m of await this.runs.pointMetrics(experimentId, metrics)) {
       const row = rows.get(m.point) ?? { point: m.point, values: (m.pointValues ?? {}) as Record<string, unknown>, metrics: [] };

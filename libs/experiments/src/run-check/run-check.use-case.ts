@@ -54,16 +54,16 @@ export class RunCheck {
     private readonly submitSweep: SubmitSweep,
   ) {}
 
-  async create(input: unknown): Promise<{ check: Check; wait: boolean }> {
+  async create(projectId: string, input: unknown): Promise<{ check: Check; wait: boolean }> {
     const parsed = schema.safeParse(input ?? {});
     if (!parsed.success) throw badInput(parsed.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(body)', message: i.message })));
     const body = parsed.data;
     const thresholds = parseThresholds(body.thresholds);
-    const baseline = await this.baselines.get(body.baseline);
+    const baseline = await this.baselines.get(projectId, body.baseline);
     const tags = [...body.tags, 'check'];
     const experiment = body.spec
-      ? await this.submitExperiment.execute({ name: body.name, tags, spec: body.spec, cache: body.cache })
-      : await this.submitSweep.execute({ name: body.name, tags, ...body.sweep, cache: body.cache });
+      ? await this.submitExperiment.execute(projectId, { name: body.name, tags, spec: body.spec, cache: body.cache })
+      : await this.submitSweep.execute(projectId, { name: body.name, tags, ...body.sweep, cache: body.cache });
     const metrics = [...new Set([...(body.metrics ?? DEFAULT_TABLE_METRICS), ...Object.keys(thresholds)])];
     const check = await this.ci.createCheck({
       experimentId: experiment.id,
@@ -73,40 +73,40 @@ export class RunCheck {
       thresholds,
       metrics,
     });
-    return { check: await this.evaluate(check), wait: body.wait };
+    return { check: await this.evaluate(projectId, check), wait: body.wait };
   }
 
-  async get(id: string): Promise<Check> {
+  async get(projectId: string, id: string): Promise<Check> {
     assertId(id, 'check');
-    const check = await this.ci.findCheck(id);
+    const check = await this.ci.findCheck(id, projectId);
     if (!check) throw notFound('check', id);
-    return this.evaluate(check);
+    return this.evaluate(projectId, check);
   }
 
   /** Polls until the verdict is in or `timeoutMs` passes. */
-  async waitFor(check: Check, timeoutMs: number): Promise<Check> {
+  async waitFor(projectId: string, check: Check, timeoutMs: number): Promise<Check> {
     const deadline = Date.now() + timeoutMs;
     while (check.status === CheckStatus.PENDING && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
-      check = await this.evaluate(check);
+      check = await this.evaluate(projectId, check);
     }
     return check;
   }
 
   /** Computes and stores the verdict if every candidate run has finished; else returns it as it is. */
-  private async evaluate(check: Check): Promise<Check> {
+  private async evaluate(projectId: string, check: Check): Promise<Check> {
     if (check.status !== CheckStatus.PENDING) return check;
-    const candidate = await this.runs.findByExperiment(check.experimentId);
+    const candidate = await this.runs.findByExperiment(check.experimentId, projectId);
     if (candidate.some((r) => r.status === RunStatus.QUEUED || r.status === RunStatus.RUNNING)) return check;
-    const verdict = await this.verdict(check, candidate);
+    const verdict = await this.verdict(projectId, check, candidate);
     return this.ci.finishCheck(check.id, verdict.status, verdict);
   }
 
-  private async verdict(check: Check, candidate: Run[]): Promise<CheckVerdict> {
+  private async verdict(projectId: string, check: Check, candidate: Run[]): Promise<CheckVerdict> {
     const error = (message: string): CheckVerdict => ({ status: 'ERROR', test: TEST_NAME, failures: [], error: message, points: [] });
     const failed = candidate.filter((r) => r.status !== RunStatus.SUCCEEDED);
     if (failed.length) return error(`${failed.length} candidate run(s) did not succeed; e.g. ${failed[0].id} ${failed[0].status}: ${failed[0].error ?? 'cancelled'}`);
-    const baseline = await this.runs.findByExperiment(check.baselineExperimentId, check.baselinePoint ?? undefined);
+    const baseline = await this.runs.findByExperiment(check.baselineExperimentId, projectId, check.baselinePoint ?? undefined);
     if (baseline.length === 0) return error(`baseline '${check.baselineName}' points at experiment ${check.baselineExperimentId}, which has no runs`);
     const unfinished = baseline.filter((r) => r.status !== RunStatus.SUCCEEDED);
     if (unfinished.length) return error(`baseline '${check.baselineName}' has ${unfinished.length} run(s) not SUCCEEDED; move it to a finished experiment`);

@@ -14,7 +14,7 @@ export class SubmitExperiment {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(input: unknown): Promise<ExperimentWithRuns> {
+  async execute(projectId: string, input: unknown): Promise<ExperimentWithRuns> {
     const { name, tags, spec: submitted, cache } = parseSubmitInput(input);
     let spec;
     try {
@@ -25,7 +25,7 @@ export class SubmitExperiment {
       throw err;
     }
     return this.store.store(
-      { name: name ?? spec.name, tags, spec: submitted, systemPath: spec.system.path, workloadKind: spec.workload.kind },
+      { projectId, name: name ?? spec.name, tags, spec: submitted, systemPath: spec.system.path, workloadKind: spec.workload.kind },
       Array.from({ length: spec.replications }, (_, replication) => ({ spec, seed: spec.seed, replication, reproKey: reproducibilityKey(spec, replication) })),
       cache,
     );

@@ -35,7 +35,7 @@ export class SubmitSweep {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(input: unknown): Promise<ExperimentWithRuns> {
+  async execute(projectId: string, input: unknown): Promise<ExperimentWithRuns> {
     const parsed = schema.safeParse(input ?? {});
     if (!parsed.success) {
       throw badInput(parsed.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(body)', message: i.message })));
@@ -71,7 +71,7 @@ export class SubmitSweep {
     // A sweep that grows by an axis value simulates only the new points: the rest have keys.
     const first = resolved[0]!;
     return this.store.store(
-      { name: name ?? first.name, tags, spec: base, axes, systemPath: first.system.path, workloadKind: first.workload.kind },
+      { projectId, name: name ?? first.name, tags, spec: base, axes, systemPath: first.system.path, workloadKind: first.workload.kind },
       resolved.flatMap((spec, i) =>
         Array.from({ length: spec!.replications }, (_, replication) => ({
           spec,

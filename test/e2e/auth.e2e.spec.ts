@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Stack } from '../support/stack.js';
+
+/** Projects and tokens: who may do what, and that one project never sees another's objects. */
+let stack: Stack;
+let a: { experimentId: string; runId: string; sweepId: string; checkId: string };
+let tokenB = '';
+
+const SHORT = { duration: { measureUs: 2_000 } };
+
+beforeAll(async () => {
+  stack = await Stack.start('auth', { workers: 1 });
+  // Project A (the stack's own): an experiment, a sweep, a baseline and a check.
+  const e = await stack.http().post('/v1/experiments').send({ spec: { seed: 11, ...SHORT } }).expect(202);
+  await stack.waitForStatus(e.body.runs[0].id, 'SUCCEEDED');
+  const s = await stack.http().post('/v1/sweeps').send({ base: SHORT, axes: [{ path: 'system.path', values: ['linux', 'arrakis'] }] }).expect(202);
+  await stack.http().put('/v1/baselines/main').send({ experimentId: e.body.id }).expect(200);
+  const c = await stack.http().post('/v1/checks').send({ spec: { seed: 11, ...SHORT }, baseline: 'main', wait: true }).expect(201);
+  a = { experimentId: e.body.id, runId: e.body.runs[0].id, sweepId: s.body.id, checkId: c.body.id };
+  tokenB = stack.createProject('auth-b').token;
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('authentication and scopes', () => {
+  it('refuses requests without a valid token, naming the fix; health needs none', async () => {
+    const none = await stack.http(null).get('/v1/runs').expect(401);
+    expect(none.body.error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/Authorization: Bearer <token>/) });
+    await stack.http('iop_not-a-token').get('/v1/runs').expect(401);
+    const gql = await stack.gql('{ runs { totalCount } }', {}, null);
+    expect(gql.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
+    await stack.http(null).get('/v1/health').expect(200);
+  });
+
+  it('lets a read token read and not submit; submit tokens submit', async () => {
+    const read = stack.createToken('auth', 'read');
+    await stack.http(read).get(`/v1/runs/${a.runId}`).expect(200);
+    const refused = await stack.http(read).post('/v1/experiments').send({ spec: SHORT }).expect(403);
+    expect(refused.body.error).toMatchObject({ code: 'FORBIDDEN', message: "this token's scopes are [read]; this needs submit" });
+    const gql = await stack.gql('mutation { submitExperiment(input: {}) { id } }', {}, read);
+    expect(gql.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const submit = stack.createToken('auth', 'submit');
+    await stack.http(submit).post('/v1/experiments').send({ spec: { seed: 12, ...SHORT } }).expect(202);
+  });
+
+  it('stores tokens only as hashes', async () => {
+    const { rows } = await stack.db.query<{ hash: string; prefix: string }>('SELECT hash, prefix FROM api_token');
+    expect(rows.some((r) => r.hash === createHash('sha256').update(stack.token).digest('hex'))).toBe(true);
+    const everything = JSON.stringify((await stack.db.query('SELECT * FROM api_token')).rows);
+    expect(everything).not.toContain(stack.token);
+    expect(everything).not.toContain(tokenB);
+  });
+});
+
+describe('isolation: project B sees and changes nothing of project A', () => {
+  it('over REST: every route answers as if A’s objects did not exist', async () => {
+    const b = stack.http(tokenB);
+    for (const url of [`/v1/runs/${a.runId}`, `/v1/experiments/${a.experimentId}`, `/v1/sweeps/${a.sweepId}`, `/v1/checks/${a.checkId}`, '/v1/baselines/main']) {
+      const res = await b.get(url).expect(404);
+      expect(res.body.error.code, url).toBe('NOT_FOUND');
+    }
+    expect((await b.get('/v1/runs').expect(200)).body.totalCount).toBe(0);
+    await b.get('/v1/compare').query({ baseline: `run:${a.runId}`, candidate: `run:${a.runId}` }).expect(404);
+    await b.post(`/v1/runs/${a.runId}/cancel`).expect(404);
+    await b.put('/v1/baselines/main').send({ experimentId: a.experimentId }).expect(404);
+    await b.post('/v1/checks').send({ spec: SHORT, baseline: 'main' }).expect(404);
+    // A's baseline still points where A put it.
+    expect((await stack.http().get('/v1/baselines/main').expect(200)).body.experimentId).toBe(a.experimentId);
+  });
+
+  it('over GraphQL: queries, fields and mutations', async () => {
+    const queries: [string, Record<string, unknown>][] = [
+      ['query($id: ID!) { run(id: $id) { id } }', { id: a.runId }],
+      ['query($id: ID!) { experiment(id: $id) { id } }', { id: a.experimentId }],
+      ['query($id: ID!) { experiment(id: $id) { status { total } } }', { id: a.sweepId }],
+      ['{ baseline(name: "main") { experimentId } }', {}],
+      ['query($id: ID!) { compare(baseline: {runId: $id}, candidate: {runId: $id}) { test } }', { id: a.runId }],
+      ['mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: a.runId }],
+      ['mutation($id: ID!) { setBaseline(name: "main", experimentId: $id) { name } }', { id: a.experimentId }],
+    ];
+    for (const [query, variables] of queries) {
+      const res = await stack.gql(query, variables, tokenB);
+      expect(res.errors?.[0]?.extensions?.code, query).toBe('NOT_FOUND');
+    }
+    const list = await stack.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }', {}, tokenB);
+    expect(list.data!.runs.totalCount).toBe(0);
+  });
+
+  it("never serves B from A's result cache, and keeps idempotency keys apart", async () => {
+    const res = await stack.http(tokenB).post('/v1/experiments').set('Idempotency-Key', 'shared-key').send({ spec: { seed: 11, ...SHORT } }).expect(202);
+    expect(res.body.runs[0].cachedFrom).toBeNull();
+    const mine = await stack.http().post('/v1/experiments').set('Idempotency-Key', 'shared-key').send({ spec: { seed: 13, ...SHORT } }).expect(202);
+    expect(mine.body.id).not.toBe(res.body.id);
+  });
+});
