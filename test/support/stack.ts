@@ -49,6 +49,8 @@ export class Stack {
       API_HOST: '127.0.0.1',
       API_PORT: String(port),
       LOG_LEVEL: 'info',
+      // Tests poll hard; the rate limit has its own test (limits.e2e.spec.ts).
+      RATE_LIMIT_PER_MINUTE: '1000000',
       ...options.env,
     };
     const db = new pg.Pool({ connectionString: databaseUrl, max: 3 });

@@ -1,7 +1,10 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from './auth/auth.guard.js';
+import { RateLimitGuard } from './auth/rate-limit.guard.js';
+import { graphqlLimits } from './graphql/limits.js';
 import { GraphQLModule } from '@nestjs/graphql';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,15 +39,17 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
     }),
     PersistenceModule,
     ExperimentsModule.register('producer'),
+    ThrottlerModule.forRoot([{ ttl: 60_000, limit: loadConfig().RATE_LIMIT_PER_MINUTE }]),
     GraphQLModule.forRoot<ApolloDriverConfig>({
       driver: ApolloDriver,
       autoSchemaFile: SCHEMA_FILE,
       sortSchema: true,
       graphiql: true,
       formatError: formatGraphQLError,
+      plugins: [graphqlLimits(loadConfig())],
     }),
   ],
   controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, HealthController],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver],
 })
 export class AppModule {}

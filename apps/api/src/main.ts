@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { HttpErrorFilter } from './errors/http-error.filter.js';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '#config';
 import { migrate } from '#persistence';
@@ -9,8 +12,14 @@ import { AppModule } from './app.module.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   await migrate(config.DATABASE_URL);
-  const app = await NestFactory.create(AppModule, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
+  app.useGlobalFilters(new HttpErrorFilter());
+  // Security headers; the CSP is left to GraphiQL's page, which loads its own scripts.
+  app.use(helmet({ contentSecurityPolicy: false }));
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  app.enableCors({ origin: origins.length ? origins : false });
   app.enableShutdownHooks();
   await app.listen(config.API_PORT, config.API_HOST);
   const shown = config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST;

@@ -29,6 +29,17 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: int(1000, 3_600_000).default(30_000),
   /** A run left QUEUED this long without a job is re-enqueued (the API enqueues right after commit). */
   RECONCILE_GRACE_MS: int(0, 3_600_000).default(10_000),
+  /** A run still simulating after this much wall time is stopped and marked FAILED. */
+  RUN_TIMEOUT_MS: int(1000, 86_400_000).default(600_000),
+  /** Requests per minute per API token (per address without one). */
+  RATE_LIMIT_PER_MINUTE: int(1, 10_000_000).default(1200),
+  /** Largest request body accepted. */
+  MAX_BODY_BYTES: int(1024, 100_000_000).default(1_048_576),
+  /** GraphQL documents deeper or costlier than this are refused before they run. */
+  GRAPHQL_MAX_DEPTH: int(2, 100).default(12),
+  GRAPHQL_MAX_COMPLEXITY: int(10, 1_000_000).default(5000),
+  /** Browser origins allowed by CORS (comma-separated); none by default. */
+  CORS_ORIGINS: z.string().default(''),
   /** Sweeps with more runs (points × replications) than this are refused at submission. */
   MAX_SWEEP_RUNS: int(1, 1_000_000).default(10_000),
   /** Specs whose estimated work is over this many events are refused at submission. */

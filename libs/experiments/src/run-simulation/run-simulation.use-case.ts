@@ -39,6 +39,12 @@ export class RunSimulation {
       if (!stillRunning) abort.abort();
       await ctx.onProgress?.(f);
     });
+    // Wall-clock limit per run: stop the simulation and fail the run with the limit named.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.config.RUN_TIMEOUT_MS);
     try {
       const result = await simulate(run.spec, {
         seed: Number(run.seed),
@@ -52,6 +58,11 @@ export class RunSimulation {
       return stored ? 'succeeded' : 'cancelled';
     } catch (err) {
       await progress.settle();
+      if (err instanceof CancelledError && timedOut) {
+        const message = `stopped after ${this.config.RUN_TIMEOUT_MS / 1000} s of wall time (RUN_TIMEOUT_MS=${this.config.RUN_TIMEOUT_MS}); shorten duration.measureUs or raise the limit`;
+        await this.runs.fail(runId, 'TIMEOUT', message, true);
+        throw new PermanentRunError(message);
+      }
       if (err instanceof CancelledError) return 'cancelled';
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof SimError || err instanceof RangeError) {
@@ -66,6 +77,8 @@ export class RunSimulation {
         ctx.finalAttempt,
       );
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
