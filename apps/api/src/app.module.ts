@@ -46,6 +46,8 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       sortSchema: true,
       graphiql: true,
       formatError: formatGraphQLError,
+      // Stack traces stay in the log, never in a response.
+      includeStacktraceInErrorResponses: false,
       plugins: [graphqlLimits(loadConfig())],
     }),
   ],

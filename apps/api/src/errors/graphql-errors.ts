@@ -12,7 +12,14 @@ const logger = new Logger('GraphQL');
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof GraphQLError) return formatted;
+  if (original instanceof GraphQLError) {
+    // graphql-js's own errors about the document (e.g. a subscription this schema does not
+    // have) come without a code; they are the caller's to fix, not internal failures.
+    if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' && !original.originalError) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    }
+    return formatted;
+  }
   const { body, internal } = describeError(original);
   if (internal) logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
   const { code, message, problems } = body;

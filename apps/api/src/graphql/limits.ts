@@ -8,6 +8,9 @@ import type { AppConfig } from '#config';
  * costlier than GRAPHQL_MAX_COMPLEXITY (one point per field, graphql-query-complexity), naming
  * the value and the limit.
  */
+/** Apollo answers an error thrown by a plugin with 500 unless told its HTTP status. */
+const BAD_REQUEST = { code: 'BAD_USER_INPUT', http: { status: 400 } };
+
 export function graphqlLimits(config: Pick<AppConfig, 'GRAPHQL_MAX_DEPTH' | 'GRAPHQL_MAX_COMPLEXITY'>): ApolloServerPlugin {
   return {
     async requestDidStart() {
@@ -16,19 +19,25 @@ export function graphqlLimits(config: Pick<AppConfig, 'GRAPHQL_MAX_DEPTH' | 'GRA
           const depth = maxDepth(document);
           if (depth > config.GRAPHQL_MAX_DEPTH) {
             throw new GraphQLError(`query depth ${depth} is over the limit of ${config.GRAPHQL_MAX_DEPTH} (GRAPHQL_MAX_DEPTH); ask for fewer nested fields`, {
-              extensions: { code: 'BAD_USER_INPUT' },
+              extensions: BAD_REQUEST,
             });
           }
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (err) {
+            // Its variables do not fit the document (a required one missing, a wrong type).
+            throw new GraphQLError(err instanceof Error ? err.message : String(err), { extensions: BAD_REQUEST });
+          }
           if (complexity > config.GRAPHQL_MAX_COMPLEXITY) {
             throw new GraphQLError(`query complexity ${complexity} is over the limit of ${config.GRAPHQL_MAX_COMPLEXITY} (GRAPHQL_MAX_COMPLEXITY); ask for fewer fields`, {
-              extensions: { code: 'BAD_USER_INPUT' },
+              extensions: BAD_REQUEST,
             });
           }
         },

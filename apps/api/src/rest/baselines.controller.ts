@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Put, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Put, UseFilters } from '@nestjs/common';
 import { z } from 'zod';
 import { badInput, Baselines } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { JsonBody } from './json-body.js';
 import { ProjectId, RequiresScope } from '../auth/caller.js';
 
 const body = z.object({ experimentId: z.string(), point: z.number().int().min(0).nullable().optional() }).strict();
@@ -14,7 +15,7 @@ export class BaselinesController {
   /** Points (or moves) the baseline at an experiment: `{"experimentId": "...", "point"?: n}`. */
   @Put(':name')
   @RequiresScope('submit')
-  async set(@ProjectId() projectId: string, @Param('name') name: string, @Body() input: unknown) {
+  async set(@ProjectId() projectId: string, @Param('name') name: string, @JsonBody() input: unknown) {
     const parsed = body.safeParse(input ?? {});
     if (!parsed.success) throw badInput(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
     return this.baselines.set(projectId, name, parsed.data.experimentId, parsed.data.point);

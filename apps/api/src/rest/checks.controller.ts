@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Check } from '#persistence';
 import { badInput, RunCheck } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { JsonBody } from './json-body.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { checkJUnit, checkMarkdown, checkView } from './check-report.js';
 import { ProjectId, RequiresScope } from '../auth/caller.js';
@@ -32,7 +33,7 @@ export class ChecksController {
   @Post()
   @RequiresScope('submit')
   @UseInterceptors(IdempotencyInterceptor)
-  async create(@ProjectId() projectId: string, @Body() body: unknown, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async create(@ProjectId() projectId: string, @JsonBody() body: unknown, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     const fmt = formatOf(format, accept);
     const created = await this.checks.create(projectId, body);
     const check = created.wait ? await this.checks.waitFor(projectId, created.check, WAIT_MS) : created.check;

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryRuns, QuerySweep, SubmitSweep } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { JsonBody } from './json-body.js';
 import { experimentView } from '../views.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { ProjectId, RequiresScope } from '../auth/caller.js';
@@ -21,7 +22,7 @@ export class SweepsController {
   @HttpCode(202)
   @RequiresScope('submit')
   @UseInterceptors(IdempotencyInterceptor)
-  async create(@ProjectId() projectId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async create(@ProjectId() projectId: string, @JsonBody() body: unknown, @Res({ passthrough: true }) res: Response) {
     const experiment = await this.submit.execute(projectId, body);
     res.location(`/v1/sweeps/${experiment.id}`);
     const { runs, ...view } = experimentView(experiment);
