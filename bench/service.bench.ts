@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { migrate } from '../libs/persistence/src/migrate.js';
 import { PrismaService } from '../libs/persistence/src/prisma.service.js';
@@ -88,14 +89,48 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A read token of the seeded project, made for this run of the benchmark. */
-async function readToken(url: string): Promise<string> {
+/** A token of the seeded project, made for this run of the benchmark. */
+async function makeToken(url: string, scope: 'read' | 'submit'): Promise<string> {
   const prisma = new PrismaService(parseConfig({ DATABASE_URL: url }));
   try {
-    return (await new ProjectRepository(prisma).createToken(PROJECT_ID, 'bench', ['read'])).token;
+    return (await new ProjectRepository(prisma).createToken(PROJECT_ID, 'bench', [scope])).token;
   } finally {
     await prisma.$disconnect();
   }
+}
+
+/**
+ * 1,000 submissions in flight at once (no worker runs them: this measures the API's store and
+ * enqueue), then removes them again from Postgres and Redis.
+ */
+async function burst(base: string, url: string, token: string): Promise<{ name: string; requests: number; medianMs: number; p90Ms: number; p99Ms: number; failed: number }> {
+  const n = 1000;
+  const ms: number[] = [];
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const t = performance.now();
+      const res = await fetch(`${base}/v1/experiments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tags: ['bench-burst'], spec: { seed: 1_000_000 + i, duration: { measureUs: 1000 } }, cache: false }),
+      });
+      await res.arrayBuffer();
+      ms.push(performance.now() - t);
+      if (res.status !== 202) failed++;
+    }),
+  );
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  await db.query(`DELETE FROM experiment WHERE tags @> ARRAY['bench-burst']`);
+  await db.end();
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const keys = await redis.keys('iopath-bench:*');
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] * 10) / 10;
+  return { name: `submit: ${n} POST /v1/experiments in flight at once`, requests: n, medianMs: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), failed };
 }
 
 let headers: Record<string, string> = {};
@@ -122,7 +157,7 @@ async function main(): Promise<void> {
   const url = databaseUrl();
   await migrate(url);
   await seed(url);
-  headers = { authorization: `Bearer ${await readToken(url)}` };
+  headers = { authorization: `Bearer ${await makeToken(url, 'read')}` };
   const port = await freePort();
   const api = spawn(process.execPath, [path.join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
@@ -141,7 +176,7 @@ async function main(): Promise<void> {
     const ids = (await db.query<{ id: string }>(`SELECT md5('r' || i)::uuid AS id FROM generate_series(1, 2000) AS i WHERE i % 10 <> 0`)).rows.map((r) => r.id);
     await db.end();
     let k = 0;
-    const results = [
+    const results: { name: string; medianMs: number; p90Ms: number; p99Ms: number }[] = [
       await timed('history: tag + status + path + metric range, newest first, 20 per page', () => {
         k++;
         return `${base}/v1/runs?tag=team-${k % 20}&status=SUCCEEDED&systemPath=arrakis&where=latencyUs.all.p99<500&limit=20`;
@@ -155,6 +190,7 @@ async function main(): Promise<void> {
         return `${base}/v1/compare?baseline=run:${ids[k % ids.length]}&candidate=run:${ids[(k * 31) % ids.length]}`;
       }),
     ];
+    results.push(await burst(base, url, await makeToken(url, 'submit')));
     const report = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, runs: RUNS, metricRows: RUNS * METRICS.length, results };
     mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(path.join(ROOT, 'bench/results/service.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stack } from '../support/stack.js';
 
@@ -43,6 +44,12 @@ describe('authentication and scopes', () => {
     expect(gql.errors![0].extensions!.code).toBe('FORBIDDEN');
     const submit = stack.createToken('auth', 'submit');
     await stack.http(submit).post('/v1/experiments').send({ spec: { seed: 12, ...SHORT } }).expect(202);
+  });
+
+  it('keeps tokens out of the logs', () => {
+    const apiLog = readFileSync(stack.processes.find((p) => p.name === 'api')!.log, 'utf8');
+    expect(apiLog).toContain('[redacted]');
+    expect(apiLog).not.toMatch(/iop_[A-Za-z0-9_-]{20,}/);
   });
 
   it('stores tokens only as hashes', async () => {

@@ -35,7 +35,13 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
   imports: [
     ConfigModule,
     LoggerModule.forRoot({
-      pinoHttp: { level: loadConfig().LOG_LEVEL, base: { role: 'api' }, autoLogging: { ignore: (req) => req.url === '/v1/health' } },
+      pinoHttp: {
+        level: loadConfig().LOG_LEVEL,
+        base: { role: 'api' },
+        autoLogging: { ignore: (req) => req.url === '/v1/health' },
+        // Tokens never reach the log.
+        redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      },
     }),
     PersistenceModule,
     ExperimentsModule.register('producer'),

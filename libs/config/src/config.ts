@@ -12,6 +12,8 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/iopath'),
+  /** Connections each process keeps to Postgres. */
+  DB_POOL_SIZE: int(1, 500).default(20),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   /** Keeps one deployment's (or one test's) queues apart from another's on a shared Redis. */
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, _ or -').default('iopath'),

@@ -70,6 +70,9 @@ export function describeError(err: unknown): { status: number; body: ErrorBody; 
     return { status: STATUS[err.code], body, internal: false };
   }
   if (err instanceof SimError) return describeError(specRefused(err));
+  if ((err as { code?: string } | null)?.code === 'P2028') {
+    return { status: 503, body: { code: 'UNAVAILABLE', message: 'the database is too busy to start the transaction; nothing was stored — retry in a few seconds' }, internal: true };
+  }
   if (isUnreachable(err)) {
     return {
       status: 503,

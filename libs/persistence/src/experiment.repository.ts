@@ -98,7 +98,8 @@ export class ExperimentRepository {
         runs.sort((a, b) => a.point - b.point || a.replication - b.replication);
         return { ...experiment, runs };
       },
-      { timeout: 60_000 },
+      // Under a burst of submissions the transaction waits for a pooled connection.
+      { timeout: 60_000, maxWait: 30_000 },
     );
   }
 

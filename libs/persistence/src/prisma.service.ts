@@ -7,7 +7,7 @@ import { PrismaClient } from './generated/prisma/client.js';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL }) });
+    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: config.DB_POOL_SIZE }) });
   }
 
   async onModuleDestroy(): Promise<void> {
