@@ -35,12 +35,12 @@ export class Stack {
     readonly apiUrl: string,
   ) {}
 
-  static async start(name: string, options: { workers?: number; env?: Record<string, string> } = {}): Promise<Stack> {
+  static async start(name: string, options: { workers?: number; env?: Record<string, string>; postgresUrl?: string } = {}): Promise<Stack> {
     for (const entry of ['apps/api/src/main.js', 'apps/worker/src/main.js']) {
       if (!existsSync(join(ROOT, 'dist', entry))) throw new Error(`dist/${entry} is missing: run \`npm run build\` (npm test does) first`);
     }
     // Per process, so two checkouts testing on one machine do not share a database or queue.
-    const databaseUrl = await freshDatabase(`iopath_e2e_${name}_${process.pid}`);
+    const databaseUrl = await freshDatabase(`iopath_e2e_${name}_${process.pid}`, options.postgresUrl);
     const port = await freePort();
     const env = {
       DATABASE_URL: databaseUrl,
@@ -54,6 +54,8 @@ export class Stack {
       ...options.env,
     };
     const db = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+    // An idle connection cut by a Postgres restart (the fault tests do that) is not a test failure.
+    db.on('error', () => undefined);
     const queue = new Queue('runs', { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
     const stack = new Stack(name, env, db, queue, `http://127.0.0.1:${port}`);
     await stack.spawn('api', 'apps/api/src/main.js', /api ready/);
@@ -151,6 +153,8 @@ export class Stack {
         .map((p) => new Promise((resolve) => {
           p.child.once('exit', resolve);
           p.child.kill('SIGTERM');
+          // A worker finishes its current run before it exits; do not wait for a long one.
+          setTimeout(() => p.child.kill('SIGKILL'), 10_000).unref();
         })),
     );
     await this.queue.close();
@@ -178,8 +182,8 @@ export function isAlive(proc: Proc): boolean {
   return proc.child.exitCode === null && proc.child.signalCode === null;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+async function admin<T>(work: (client: pg.Client) => Promise<T>, server?: string): Promise<T> {
+  const url = new URL(server ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
@@ -190,19 +194,21 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function freshDatabase(name: string): Promise<string> {
+async function freshDatabase(name: string, server?: string): Promise<string> {
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${name}"`);
-  });
-  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  }, server);
+  const url = new URL(server ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
   url.pathname = `/${name}`;
   return url.toString();
 }
 
 async function dropDatabase(databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  const server = new URL(databaseUrl);
+  server.pathname = '/postgres';
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`), server.toString());
 }
 
 function freePort(): Promise<number> {

@@ -1,0 +1,114 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Private Postgres and Redis servers on spare loopback ports, for fault tests that stop and
+ * restart them without disturbing the machine's shared services.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export class OwnRedis {
+  private child: ChildProcess | undefined;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<OwnRedis> {
+    const redis = new OwnRedis(await freePort());
+    await redis.up();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts (again) on the same port, empty: this Redis keeps nothing on disk. */
+  up(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child.on('error', (err) => reject(new Error(`redis-server could not start (${err.message}); npm test installs it (scripts/services.sh)`)));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('Ready to accept connections')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`redis-server on port ${this.port} exited (${code}) before it was ready`)));
+      this.child = child;
+    });
+  }
+
+  async down(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** A Postgres cluster of our own: initdb into a temp folder, run as the postgres user. */
+export class OwnPostgres {
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+    private readonly bin: string,
+  ) {}
+
+  static async start(): Promise<OwnPostgres> {
+    const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
+    if (!versions.length) throw new Error('no Postgres server binaries under /usr/lib/postgresql (scripts/services.sh installs them)');
+    const bin = `/usr/lib/postgresql/${versions.at(-1)}/bin`;
+    const dir = mkdtempSync(join(tmpdir(), 'iopath-pg-'));
+    chownSync(dir, uid('postgres'), gid('postgres'));
+    const pg = new OwnPostgres(await freePort(), dir, bin);
+    pg.asPostgres('initdb', '-D', join(dir, 'data'), '--auth=trust', '--username=postgres', '-E', 'UTF8');
+    pg.up();
+    return pg;
+  }
+
+  get url(): string {
+    return `postgresql://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  up(): void {
+    this.asPostgres('pg_ctl', '-D', join(this.dir, 'data'), '-l', join(this.dir, 'log'), '-w', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start');
+  }
+
+  /** Stops it as an operator's restart would (fast: connections are cut). */
+  down(): void {
+    this.asPostgres('pg_ctl', '-D', join(this.dir, 'data'), '-m', 'fast', '-w', 'stop');
+  }
+
+  remove(): void {
+    try {
+      this.down();
+    } catch {
+      // already stopped
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private asPostgres(tool: string, ...args: string[]): void {
+    // Postgres refuses to run as root; the machine's postgres user owns our cluster.
+    const run = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', join(this.bin, tool), ...args]] : [join(this.bin, tool), args];
+    execFileSync(run[0] as string, run[1] as string[], { stdio: 'ignore' });
+  }
+}
+
+function uid(user: string): number {
+  return Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+}
+
+function gid(user: string): number {
+  return Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+}
