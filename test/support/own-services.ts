@@ -112,3 +112,57 @@ function uid(user: string): number {
 function gid(user: string): number {
   return Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
 }
+
+/** A three-node Redis Cluster on spare loopback ports (redis-server --cluster-enabled yes). */
+export class OwnRedisCluster {
+  private constructor(
+    readonly ports: number[],
+    private readonly children: ChildProcess[],
+    private readonly dir: string,
+  ) {}
+
+  static async start(): Promise<OwnRedisCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'iopath-redis-cluster-'));
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const children = await Promise.all(
+      ports.map(
+        (port) =>
+          new Promise<ChildProcess>((resolve, reject) => {
+            const child = spawn(
+              'redis-server',
+              ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir, '--save', '', '--appendonly', 'no'],
+              { stdio: ['ignore', 'pipe', 'inherit'] },
+            );
+            child.on('error', reject);
+            child.stdout!.on('data', (chunk: Buffer) => {
+              if (chunk.toString().includes('Ready to accept connections')) resolve(child);
+            });
+          }),
+      ),
+    );
+    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
+    for (let i = 0; ; i++) {
+      const ok = ports.every((p) => execFileSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).includes('cluster_state:ok'));
+      if (ok) break;
+      if (i > 100) throw new Error('the Redis cluster did not reach cluster_state:ok');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return new OwnRedisCluster(ports, children, dir);
+  }
+
+  get nodes(): string {
+    return this.ports.map((p) => `127.0.0.1:${p}`).join(',');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.children.map((c) => {
+        if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+        const exited = new Promise((r) => c.once('exit', r));
+        c.kill('SIGKILL');
+        return exited;
+      }),
+    );
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

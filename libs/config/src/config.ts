@@ -15,6 +15,14 @@ const schema = z.object({
   /** Connections each process keeps to Postgres. */
   DB_POOL_SIZE: int(1, 500).default(20),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /**
+   * A Redis Cluster instead of REDIS_URL: its nodes as host:port, comma-separated. The queue's
+   * keys then carry a hash tag ({QUEUE_PREFIX}) so each queue's keys share one slot.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^$|^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port,host:port,...')
+    .default(''),
   /** Keeps one deployment's (or one test's) queues apart from another's on a shared Redis. */
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'must be letters, digits, _ or -').default('iopath'),
   API_HOST: z.string().min(1).default('0.0.0.0'),

@@ -1,2 +1,2 @@
-export { QueueName, jobOptions, redisConnection, type JobItem, type JobName } from './jobs.js';
+export { QueueName, jobOptions, redisConnection, queuePrefix, type JobItem, type JobName } from './jobs.js';
 export { QueueModule } from './queue.module.js';

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import { Cluster } from 'ioredis';
 import type { AppConfig } from '#config';
 
 /**
@@ -31,13 +32,22 @@ export function jobOptions(item: JobItem, config: Pick<AppConfig, 'RUN_ATTEMPTS'
   }
 }
 
-/** BullMQ connection options from REDIS_URL. */
-export function redisConnection(config: Pick<AppConfig, 'REDIS_URL'>, forWorker: boolean) {
-  return {
-    url: config.REDIS_URL,
-    // A worker's blocking commands must wait out a Redis restart; the API must not: a submission
-    // while Redis is down fails at once with 503 instead of hanging.
-    maxRetriesPerRequest: forWorker ? null : 1,
-    enableOfflineQueue: forWorker,
-  };
+/** BullMQ's connection: REDIS_URL, or a Redis Cluster when REDIS_CLUSTER_NODES is set. */
+export function redisConnection(config: Pick<AppConfig, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>, forWorker: boolean) {
+  // A worker's blocking commands must wait out a Redis restart; the API must not: a submission
+  // while Redis is down fails at once with 503 instead of hanging.
+  const behaviour = { maxRetriesPerRequest: forWorker ? null : 1, enableOfflineQueue: forWorker };
+  if (config.REDIS_CLUSTER_NODES) {
+    const nodes = config.REDIS_CLUSTER_NODES.split(',').map((n) => {
+      const [host, port] = n.split(':');
+      return { host, port: Number(port) };
+    });
+    return new Cluster(nodes, { redisOptions: behaviour, enableOfflineQueue: forWorker });
+  }
+  return { url: config.REDIS_URL, ...behaviour };
+}
+
+/** The key prefix; on a cluster a hash tag, since BullMQ's scripts touch all of a queue's keys at once. */
+export function queuePrefix(config: Pick<AppConfig, 'QUEUE_PREFIX' | 'REDIS_CLUSTER_NODES'>): string {
+  return config.REDIS_CLUSTER_NODES ? `{${config.QUEUE_PREFIX}}` : config.QUEUE_PREFIX;
 }

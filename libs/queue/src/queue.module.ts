@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config';
-import { QueueName, redisConnection } from './jobs.js';
+import { queuePrefix, QueueName, redisConnection } from './jobs.js';
 
 /** Registers the runs queue on the configured Redis, for the API (producer) or a worker. */
 @Module({})
@@ -14,7 +14,7 @@ export class QueueModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
             connection: redisConnection(config, role === 'worker'),
-            prefix: config.QUEUE_PREFIX,
+            prefix: queuePrefix(config),
           }),
         }),
         BullModule.registerQueue({ name: QueueName.Runs }),
