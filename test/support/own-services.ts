@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +23,12 @@ export class OwnRedis {
 
   private constructor(readonly port: number) {}
 
-  static async start(): Promise<OwnRedis> {
+  private bindAll = false;
+
+  /** `bindAll`: listen on every address (for processes in other network namespaces). */
+  static async start(options: { bindAll?: boolean } = {}): Promise<OwnRedis> {
     const redis = new OwnRedis(await freePort());
+    redis.bindAll = options.bindAll ?? false;
     await redis.up();
     return redis;
   }
@@ -37,7 +41,8 @@ export class OwnRedis {
   up(): Promise<void> {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const bind = this.bindAll ? ['--bind', '0.0.0.0', '--protected-mode', 'no'] : ['--bind', '127.0.0.1'];
+      const child = spawn('redis-server', ['--port', String(this.port), ...bind, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
       child.on('error', (err) => reject(new Error(`redis-server could not start (${err.message}); npm test installs it (scripts/services.sh)`)));
       child.stdout!.on('data', (chunk: Buffer) => {
         if (chunk.toString().includes('Ready to accept connections')) resolve();
@@ -64,7 +69,10 @@ export class OwnPostgres {
     private readonly bin: string,
   ) {}
 
-  static async start(): Promise<OwnPostgres> {
+  private listen = '127.0.0.1';
+
+  /** `listenAll`: accept connections on every address, trusted (for other network namespaces). */
+  static async start(options: { listenAll?: boolean } = {}): Promise<OwnPostgres> {
     const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
     if (!versions.length) throw new Error('no Postgres server binaries under /usr/lib/postgresql (scripts/services.sh installs them)');
     const bin = `/usr/lib/postgresql/${versions.at(-1)}/bin`;
@@ -72,6 +80,10 @@ export class OwnPostgres {
     chownSync(dir, uid('postgres'), gid('postgres'));
     const pg = new OwnPostgres(await freePort(), dir, bin);
     pg.asPostgres('initdb', '-D', join(dir, 'data'), '--auth=trust', '--username=postgres', '-E', 'UTF8');
+    if (options.listenAll) {
+      pg.listen = '*';
+      appendFileSync(join(dir, 'data', 'pg_hba.conf'), 'host all all 0.0.0.0/0 trust\n');
+    }
     pg.up();
     return pg;
   }
@@ -81,7 +93,7 @@ export class OwnPostgres {
   }
 
   up(): void {
-    this.asPostgres('pg_ctl', '-D', join(this.dir, 'data'), '-l', join(this.dir, 'log'), '-w', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start');
+    this.asPostgres('pg_ctl', '-D', join(this.dir, 'data'), '-l', join(this.dir, 'log'), '-w', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=${this.listen} -c fsync=off`, 'start');
   }
 
   /** Stops it as an operator's restart would (fast: connections are cut). */
@@ -164,5 +176,52 @@ export class OwnRedisCluster {
       }),
     );
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A network namespace joined to the host by a veth pair: the host side and the inside address. */
+export class Netns {
+  private constructor(
+    readonly name: string,
+    readonly hostAddress: string,
+    readonly address: string,
+  ) {}
+
+  /** `subnet` like 10.78.5.0: the host gets .1, the namespace .2 (a /30). */
+  static create(name: string, subnet: string): Netns {
+    const base = subnet.split('.').slice(0, 3).join('.');
+    const last = Number(subnet.split('.')[3]);
+    const [host, inside] = [`${base}.${last + 1}`, `${base}.${last + 2}`];
+    const veth = `v${name}`.slice(0, 13);
+    Netns.remove(name, veth);
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'ignore' });
+    ip('netns', 'add', name);
+    ip('link', 'add', `${veth}a`, 'type', 'veth', 'peer', 'name', `${veth}b`);
+    ip('link', 'set', `${veth}b`, 'netns', name);
+    ip('addr', 'add', `${host}/30`, 'dev', `${veth}a`);
+    ip('link', 'set', `${veth}a`, 'up');
+    ip('netns', 'exec', name, 'ip', 'addr', 'add', `${inside}/30`, 'dev', `${veth}b`);
+    ip('netns', 'exec', name, 'ip', 'link', 'set', `${veth}b`, 'up');
+    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+    return new Netns(name, host, inside);
+  }
+
+  /** The command prefix that runs a process inside. */
+  get exec(): string[] {
+    return ['ip', 'netns', 'exec', this.name];
+  }
+
+  remove(): void {
+    Netns.remove(this.name, `v${this.name}`.slice(0, 13));
+  }
+
+  private static remove(name: string, veth: string): void {
+    for (const args of [['link', 'del', `${veth}a`], ['netns', 'del', name]]) {
+      try {
+        execFileSync('ip', args, { stdio: 'ignore' });
+      } catch {
+        // not there
+      }
+    }
   }
 }

@@ -15,6 +15,14 @@ import request from 'supertest';
 const ROOT = join(import.meta.dirname, '../..');
 const LOG_DIR = join(ROOT, '.iopath/test-logs');
 
+/** Where a role's processes run: a command prefix (e.g. `ip netns exec NS`) and the address to reach the stores by. */
+export interface Placement {
+  wrap: string[];
+  storesVia: string;
+  /** For the API: the address it listens on. */
+  host?: string;
+}
+
 export interface Proc {
   name: string;
   child: ChildProcess;
@@ -35,7 +43,12 @@ export class Stack {
     readonly apiUrl: string,
   ) {}
 
-  static async start(name: string, options: { workers?: number; env?: Record<string, string>; postgresUrl?: string } = {}): Promise<Stack> {
+  private placement: { api?: Placement; worker?: Placement } = {};
+
+  static async start(
+    name: string,
+    options: { workers?: number; env?: Record<string, string>; postgresUrl?: string; placement?: { api?: Placement; worker?: Placement } } = {},
+  ): Promise<Stack> {
     for (const entry of ['apps/api/src/main.js', 'apps/worker/src/main.js']) {
       if (!existsSync(join(ROOT, 'dist', entry))) throw new Error(`dist/${entry} is missing: run \`npm run build\` (npm test does) first`);
     }
@@ -46,7 +59,7 @@ export class Stack {
       DATABASE_URL: databaseUrl,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: `iopath-e2e-${name}-${process.pid}`,
-      API_HOST: '127.0.0.1',
+      API_HOST: options.placement?.api?.host ?? '127.0.0.1',
       API_PORT: String(port),
       LOG_LEVEL: 'info',
       // Tests poll hard; the rate limit has its own test (limits.e2e.spec.ts).
@@ -57,8 +70,9 @@ export class Stack {
     // An idle connection cut by a Postgres restart (the fault tests do that) is not a test failure.
     db.on('error', () => undefined);
     const queue = new Queue('runs', { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
-    const stack = new Stack(name, env, db, queue, `http://127.0.0.1:${port}`);
-    await stack.spawn('api', 'apps/api/src/main.js', /api ready/);
+    const stack = new Stack(name, env, db, queue, `http://${env.API_HOST}:${port}`);
+    stack.placement = options.placement ?? {};
+    await stack.spawn('api', 'apps/api/src/main.js', /api ready/, {}, stack.placement.api);
     stack.token = stack.createProject(name).token;
     for (let i = 0; i < (options.workers ?? 1); i++) await stack.startWorker();
     return stack;
@@ -96,7 +110,7 @@ export class Stack {
 
   async startWorker(env: Record<string, string> = {}): Promise<Proc> {
     const n = ++this.workerCount;
-    return this.spawn(`worker-${n}`, 'apps/worker/src/main.js', /worker ready/, { WORKER_ID: `${this.name}-worker-${n}`, ...env });
+    return this.spawn(`worker-${n}`, 'apps/worker/src/main.js', /worker ready/, { WORKER_ID: `${this.name}-worker-${n}`, ...env }, this.placement.worker);
   }
 
   /** SIGKILL: no shutdown hooks, no lock release — what a crashed machine does. */
@@ -163,11 +177,20 @@ export class Stack {
     await dropDatabase(this.env.DATABASE_URL);
   }
 
-  private async spawn(name: string, entry: string, ready: RegExp, env: Record<string, string> = {}): Promise<Proc> {
+  private async spawn(name: string, entry: string, ready: RegExp, env: Record<string, string> = {}, placement?: Placement): Promise<Proc> {
     mkdirSync(LOG_DIR, { recursive: true });
     const log = join(LOG_DIR, `${this.name}-${name}.log`);
     const fd = openSync(log, 'w');
-    const child = spawn(process.execPath, [join('dist', entry)], { cwd: ROOT, env: { ...process.env, ...this.env, ...env }, stdio: ['ignore', fd, fd] });
+    // Placed elsewhere (another network namespace), a process reaches the stores by another address.
+    const via = (url: string) => {
+      if (!placement) return url;
+      const u = new URL(url);
+      u.hostname = placement.storesVia;
+      return u.toString();
+    };
+    const stores = { DATABASE_URL: via(this.env.DATABASE_URL), REDIS_URL: via(this.env.REDIS_URL) };
+    const [command, ...args] = [...(placement?.wrap ?? []), process.execPath, join('dist', entry)];
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...this.env, ...stores, ...env }, stdio: ['ignore', fd, fd] });
     const proc = { name, child, log };
     this.processes.push(proc);
     await this.waitFor(`${name} to start`, async () => {
