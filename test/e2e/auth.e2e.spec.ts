@@ -102,3 +102,23 @@ describe('isolation: project B sees and changes nothing of project A', () => {
     expect(mine.body.id).not.toBe(res.body.id);
   });
 });
+
+describe('operations', () => {
+  it('health needs no token and reports the stores, the queue depth and the workers', async () => {
+    const { body } = await stack.http(null).get('/health').expect(200);
+    expect(body).toMatchObject({ status: 'ok', database: 'up', queue: 'up', workers: 1 });
+    expect(typeof body.queueDepth).toBe('number');
+  });
+
+  it('serves Prometheus metrics to admin tokens only', async () => {
+    await stack.http(stack.createToken('auth', 'submit')).get('/metrics').expect(403);
+    const res = await stack.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const { rows } = await stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM run WHERE status = 'SUCCEEDED'`);
+    expect(res.text).toContain(`iopath_runs{status="SUCCEEDED"} ${rows[0].n}`);
+    expect(res.text).toMatch(/^iopath_workers 1$/m);
+    expect(res.text).toMatch(/^iopath_runs_served_from_cache \d+$/m);
+    expect(res.text).toMatch(/^iopath_engine_events_per_second [\d.e+]+$/m);
+    expect(res.text).toContain('iopath_api_process_cpu_seconds_total');
+  });
+});

@@ -16,7 +16,9 @@ import { formatGraphQLError } from './errors/graphql-errors.js';
 import { ExperimentResolver } from './graphql/experiment.resolver.js';
 import { RunResolver } from './graphql/run.resolver.js';
 import { ExperimentsController } from './rest/experiments.controller.js';
-import { HealthController } from './rest/health.controller.js';
+import { HealthController } from './ops/health.controller.js';
+import { MetricsController } from './ops/metrics.controller.js';
+import { TerminusModule } from '@nestjs/terminus';
 import { RunsController } from './rest/runs.controller.js';
 import { SweepsController } from './rest/sweeps.controller.js';
 import { CompareController } from './rest/compare.controller.js';
@@ -38,13 +40,14 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       pinoHttp: {
         level: loadConfig().LOG_LEVEL,
         base: { role: 'api' },
-        autoLogging: { ignore: (req) => req.url === '/v1/health' },
+        autoLogging: { ignore: (req) => req.url === '/v1/health' || req.url === '/health' },
         // Tokens never reach the log.
         redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
       },
     }),
     PersistenceModule,
     ExperimentsModule.register('producer'),
+    TerminusModule,
     ThrottlerModule.forRoot([{ ttl: 60_000, limit: loadConfig().RATE_LIMIT_PER_MINUTE }]),
     GraphQLModule.forRoot<ApolloDriverConfig>({
       driver: ApolloDriver,
@@ -57,7 +60,7 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       plugins: [graphqlLimits(loadConfig())],
     }),
   ],
-  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, HealthController],
+  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, HealthController, MetricsController],
   providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver],
 })
 export class AppModule {}

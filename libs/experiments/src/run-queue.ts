@@ -27,6 +27,15 @@ export class RunQueue {
     }
   }
 
+  /** Jobs by state, and the workers connected: what health and metrics report. */
+  async status(): Promise<{ counts: Record<string, number>; workers: number }> {
+    const [counts, workers] = await Promise.all([
+      withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'), 1000),
+      withTimeout(this.queue.getWorkersCount(), 1000),
+    ]);
+    return { counts, workers };
+  }
+
   async enqueue(runIds: readonly string[]): Promise<void> {
     const items: JobItem[] = runIds.map((runId) => ({ name: 'simulate-run', data: { runId } }));
     await this.queue.addBulk(items.map((item) => ({ ...item, opts: jobOptions(item, this.config) })));
