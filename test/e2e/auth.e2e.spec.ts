@@ -93,6 +93,21 @@ describe('isolation: project B sees and changes nothing of project A', () => {
     }
     const list = await stack.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }', {}, tokenB);
     expect(list.data!.runs.totalCount).toBe(0);
+
+    // Every operation the schema has is covered above (reads by id or name, the list, or a
+    // mutation that creates in B's own project): a new one must be added here.
+    const checked = new Set(['run', 'experiment', 'baseline', 'compare', 'cancelRun', 'setBaseline', 'runs', 'submitExperiment', 'submitSweep']);
+    const schema = await stack.gql<{ __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } } }>(
+      '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }',
+    );
+    const operations = [...schema.data!.__schema.queryType.fields, ...schema.data!.__schema.mutationType.fields].map((f) => f.name);
+    expect(operations.filter((o) => !checked.has(o))).toEqual([]);
+    // B's own submissions land in B's project and leave A's history alone.
+    const before = (await stack.http().get('/v1/runs').expect(200)).body.totalCount;
+    const mine = await stack.gql<{ submitSweep: { id: string } }>('mutation { submitSweep(input: {axes: [{path: "seed", values: [1]}], base: {duration: {measureUs: 1000}}}) { id } }', {}, tokenB);
+    expect(mine.errors).toBeUndefined();
+    expect((await stack.http().get('/v1/runs').expect(200)).body.totalCount).toBe(before);
+    await stack.http().get(`/v1/sweeps/${mine.data!.submitSweep.id}`).expect(404);
   });
 
   it("never serves B from A's result cache, and keeps idempotency keys apart", async () => {

@@ -1,6 +1,7 @@
 import { Args, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { badInput, CompareRuns, type RunSelector } from '#experiments';
 import { ProjectId } from '../auth/caller.js';
+import { ConfidenceIntervalModel } from './run.model.js';
 
 @InputType({ description: 'A run, or the replications of an experiment (at one point, for a sweep).' })
 export class RunSelectorInput {
@@ -8,16 +9,6 @@ export class RunSelectorInput {
   @Field(() => ID, { nullable: true }) experimentId?: string;
   @Field(() => Int, { nullable: true }) point?: number;
   @Field({ nullable: true, description: 'A named baseline, e.g. main.' }) baseline?: string;
-}
-
-@ObjectType('ConfidenceInterval', { description: 'Mean over replications with a 95% Student-t interval.' })
-export class ConfidenceIntervalModel {
-  @Field(() => Float) mean!: number;
-  @Field(() => Float) stddev!: number;
-  @Field(() => Float) lo!: number;
-  @Field(() => Float) hi!: number;
-  @Field(() => Float) halfWidth!: number;
-  @Field(() => Int) n!: number;
 }
 
 @ObjectType('MetricComparison')

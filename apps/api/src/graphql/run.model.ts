@@ -174,15 +174,19 @@ export class ExperimentStatus {
   estimatedSecondsLeft!: number | null;
 }
 
-@ObjectType({ description: "A metric over a point's replications: mean, standard deviation, 95% CI (Student t)." })
-export class MetricSummary {
-  @Field() name!: string;
+@ObjectType('ConfidenceInterval', { description: 'Mean over replications with a 95% Student-t interval.' })
+export class ConfidenceIntervalModel {
   @Field(() => Float) mean!: number;
   @Field(() => Float) stddev!: number;
   @Field(() => Float) lo!: number;
   @Field(() => Float) hi!: number;
   @Field(() => Float) halfWidth!: number;
   @Field(() => Int) n!: number;
+}
+
+@ObjectType({ description: "A metric over a point's replications: mean, standard deviation, 95% CI (Student t)." })
+export class MetricSummary extends ConfidenceIntervalModel {
+  @Field() name!: string;
 }
 
 @ObjectType({ description: 'One point of a sweep with its replications aggregated.' })
