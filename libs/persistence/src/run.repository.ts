@@ -44,6 +44,14 @@ export interface RunPage {
   totalCount: number;
 }
 
+/** What a worker needs of the run it claimed. */
+export interface ClaimedRun {
+  spec: unknown;
+  seed: bigint;
+  replication: number;
+  attempts: number;
+}
+
 export type CancelOutcome = { found: false } | { found: true; previous: RunStatus; run: Run };
 
 export interface ExperimentProgress {
@@ -138,12 +146,14 @@ export class RunRepository {
    * A worker takes a run: QUEUED (or RUNNING, when a crashed worker's job is retried) becomes
    * RUNNING with one more attempt. Null when the run is finished or cancelled: nothing to do.
    */
-  async claim(id: string, workerId: string): Promise<Run | null> {
-    const { count } = await this.prisma.run.updateMany({
-      where: { id, status: { in: ACTIVE } },
-      data: { status: RunStatus.RUNNING, attempts: { increment: 1 }, workerId, startedAt: new Date(), progress: 0, error: null, errorCode: null },
-    });
-    return count === 1 ? this.findById(id) : null;
+  async claim(id: string, workerId: string): Promise<ClaimedRun | null> {
+    // One round trip: the conditional update returns what the worker needs of the run.
+    const [claimed] = await this.prisma.$queryRaw<ClaimedRun[]>`
+      UPDATE run SET status = 'RUNNING', attempts = attempts + 1, worker_id = ${workerId}, started_at = now(),
+                     progress = 0, error = NULL, error_code = NULL
+      WHERE id = ${id}::uuid AND status IN ('QUEUED', 'RUNNING')
+      RETURNING spec, seed, replication, attempts`;
+    return claimed ?? null;
   }
 
   /** Records progress; false when the run is no longer RUNNING (cancelled), so the worker stops. */
@@ -157,16 +167,22 @@ export class RunRepository {
    * (and the metric primary key forbids a second set); a run cancelled meanwhile stays cancelled.
    */
   async succeed(id: string, result: unknown, metrics: Record<string, number>, modelVersion: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.run.updateMany({
-        where: { id, status: RunStatus.RUNNING },
-        data: { status: RunStatus.SUCCEEDED, progress: 1, finishedAt: new Date(), result: result as Prisma.InputJsonValue, modelVersion },
-      });
-      if (count === 0) return false;
-      await tx.metric.deleteMany({ where: { runId: id } });
-      await tx.metric.createMany({ data: Object.entries(metrics).map(([name, value]) => ({ runId: id, name, value })) });
-      return true;
-    });
+    // One statement, so one round trip and atomic: the run becomes SUCCEEDED only if it was
+    // RUNNING, and its metric rows are written with it. A retried job's rows replace the first
+    // attempt's (same spec and seed, same names), never add to them.
+    const names = Object.keys(metrics);
+    const [written] = await this.prisma.$queryRaw<{ n: bigint }[]>`
+      WITH done AS (
+        UPDATE run SET status = 'SUCCEEDED', progress = 1, finished_at = now(), result = ${JSON.stringify(result)}::jsonb, model_version = ${modelVersion}
+        WHERE id = ${id}::uuid AND status = 'RUNNING' RETURNING id
+      ), rows AS (
+        INSERT INTO metric (run_id, name, value)
+        SELECT done.id, m.name, m.value FROM done, unnest(${names}::text[], ${names.map((n) => metrics[n])}::float8[]) AS m(name, value)
+        ON CONFLICT (run_id, name) DO UPDATE SET value = EXCLUDED.value
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM done) AS n`;
+    return Number(written.n) === 1;
   }
 
   /** FAILED for good (`final`), or back to QUEUED with the error shown while a retry waits. */

@@ -51,7 +51,10 @@ export class RunSimulation {
         replication: run.replication,
         signal: abort.signal,
         maxEvents: this.config.MAX_EVENTS_PER_RUN,
-        onProgress: (f) => progress.offer(f),
+        // The end (1) is written with the result; only progress on the way is worth a write.
+        onProgress: (f) => {
+          if (f < 1) progress.offer(f);
+        },
       });
       await progress.settle();
       const stored = await this.runs.succeed(runId, { runId, ...result }, flattenMetrics(result.metrics), result.model.version);
