@@ -227,6 +227,17 @@ describe('listing runs', () => {
     // Arrakis serves a GET in about half of Linux's time: its two runs lead.
     expect(byThroughput.data!.runs.edges.slice(0, 2).map((e) => e.node.id).sort()).toEqual([runIds[1], runIds[3]].sort());
 
+    // Each run's experiment, for a whole page (loaded in one query by a DataLoader).
+    const withExperiments = await stack.gql<{ runs: { edges: { node: { experimentId: string; experiment: { id: string; tags: string[] } } }[] } }>(
+      'query($tag: String!) { runs(filter: {tags: [$tag]}, first: 5) { edges { node { experimentId experiment { id tags } } } } }',
+      { tag },
+    );
+    expect(withExperiments.data!.runs.edges).toHaveLength(5);
+    for (const { node } of withExperiments.data!.runs.edges) {
+      expect(node.experiment.id).toBe(node.experimentId);
+      expect(node.experiment.tags).toContain(tag);
+    }
+
     // Metric ranges: only the two Arrakis runs are faster than the best Linux run.
     const fast = await stack.gql<Page>(PAGE, { filter: { tags: [tag], where: [`throughputOpsPerSec > ${all[2]}`] }, first: 10 });
     expect(fast.data!.runs.edges.map((e) => e.node.id).sort()).toEqual([runIds[1], runIds[3]].sort());

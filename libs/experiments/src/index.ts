@@ -4,7 +4,7 @@ export { CancelRun } from './cancel-run/cancel-run.use-case.js';
 export { QueryRuns, encodeCursor, MAX_PAGE, DEFAULT_PAGE, type RunsQuery } from './query-runs/query-runs.use-case.js';
 export { RunSimulation, PermanentRunError, type RunContext, type RunOutcome } from './run-simulation/run-simulation.use-case.js';
 export { ReconcileQueue } from './reconcile-queue/reconcile-queue.use-case.js';
-export { AppError, badInput, describeError, type AppErrorCode, type ErrorBody } from './errors.js';
+export { AppError, badInput, notFound, describeError, type AppErrorCode, type ErrorBody } from './errors.js';
 export { RunQueue } from './run-queue.js';
 export { SubmitSweep } from './submit-sweep/submit-sweep.use-case.js';
 export { QuerySweep, DEFAULT_TABLE_METRICS, type SweepStatus, type SweepRow } from './query-sweep/query-sweep.use-case.js';

@@ -1,8 +1,9 @@
-import { Args, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Float, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { badInput, CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { RunOrderField, RunsFilter, RunsOrder, SortDirection } from './inputs.js';
 import { experimentView, runView } from '../views.js';
-import { ProjectId, RequiresScope } from '../auth/caller.js';
+import { ProjectId, RequiresScope, type AuthedRequest } from '../auth/caller.js';
+import { experimentLoader } from './experiment-loader.js';
 import { ExperimentModel, RunConnection, RunMetrics, RunModel } from './run.model.js';
 
 @Resolver(() => RunModel)
@@ -46,8 +47,8 @@ export class RunResolver {
   }
 
   @ResolveField(() => ExperimentModel)
-  async experiment(@ProjectId() projectId: string, @Parent() run: RunModel): Promise<ExperimentModel> {
-    return experimentView(await this.query.experiment(projectId, run.experimentId));
+  async experiment(@Context('req') req: AuthedRequest, @Parent() run: RunModel): Promise<ExperimentModel> {
+    return experimentView(await experimentLoader(req, this.query).load(run.experimentId));
   }
 
   @ResolveField(() => RunMetrics, { nullable: true, description: 'The headline metrics, typed; null until the run succeeds.' })

@@ -60,6 +60,12 @@ export class QueryRuns {
     return experiment;
   }
 
+  /** The project's experiments among `ids`, in the order asked, undefined where there is none. */
+  async experimentsByIds(projectId: string, ids: readonly string[]): Promise<(ExperimentWithRuns | undefined)[]> {
+    const found = new Map((await this.experiments.findManyByIds(ids, projectId)).map((e) => [e.id, e]));
+    return ids.map((id) => found.get(id));
+  }
+
   async page(projectId: string, q: RunsQuery): Promise<RunPage> {
     const problems = [];
     const statuses = Object.values(RunStatus) as string[];
