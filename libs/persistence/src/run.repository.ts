@@ -75,11 +75,6 @@ export interface PointMetric {
 export class RunRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** For the worker, which works by run id whatever the project. */
-  findById(id: string): Promise<Run | null> {
-    return this.prisma.run.findUnique({ where: { id } });
-  }
-
   /** The run if it belongs to the project; another project's is as absent as a missing one. */
   findInProject(id: string, projectId: string): Promise<Run | null> {
     return this.prisma.run.findFirst({ where: { id, experiment: { projectId } } });
