@@ -84,6 +84,13 @@ describe('sweeps', () => {
       .send({ axes: [{ path: 'hardware.cpu.corez', values: [1] }, { path: 'workload.kv.getRatio', values: [0.5, 2] }] })
       .expect(400);
     expect(bad.body.error.problems.map((p: { path: string }) => p.path)).toEqual(['axes.0.path', 'axes.1.values.1']);
+    const badBase = await stack
+      .http()
+      .post('/v1/sweeps')
+      .send({ base: { workload: { kv: { persistence: 'fsync-per-set', server: 'memcached' } } }, axes: [{ path: 'hardware.cpu.cores', values: [1, 2, 4] }] })
+      .expect(400);
+    // Wrong in the base whatever the axes say: named once, under base.
+    expect(badBase.body.error.problems).toEqual([{ path: 'base.workload.kv.persistence', message: expect.stringMatching(/modelled for redis only/) }]);
     const big = await stack.http().post('/v1/sweeps').send({ axes: [{ path: 'hardware.cpu.cores', values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }], replications: 6 }).expect(400);
     expect(big.body.error.message).toMatch(/the sweep has 60 runs \(10 points × 6 replications\), over the limit of 50/);
     expect(await stack.count('run')).toBe(before);

@@ -54,19 +54,25 @@ export class SubmitSweep {
     }
 
     const points = this.refusing(() => expandSweep(base, axes), 'base');
-    const problems: SpecProblem[] = [];
+    // A field no axis sets is wrong in the base: say so once, under base.<path>. What is wrong
+    // only in some combinations of axis values is said per point, with the values.
+    const onAxis = (path: string) => axes.some((a) => path === a.path || path.startsWith(`${a.path}.`) || a.path.startsWith(`${path}.`));
+    const problems = new Map<string, SpecProblem>();
     const resolved = points.map((p) => {
       try {
         return checkSpec(p.spec, { maxEvents: this.config.MAX_EVENTS_PER_RUN, replication: 0 }).spec;
       } catch (err) {
         if (!(err instanceof SimError)) throw err;
         const where = Object.entries(p.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
-        const details = err instanceof InvalidSpecError ? err.problems.map((q) => `${q.path}: ${q.message}`).join('; ') : err.message;
-        problems.push({ path: `points.${p.index}`, message: `at ${where}: ${details}` });
+        const found = err instanceof InvalidSpecError ? err.problems : [{ path: 'duration', message: err.message }];
+        for (const q of found) {
+          const problem = onAxis(q.path) ? { path: `points.${p.index}`, message: `at ${where}: ${q.path}: ${q.message}` } : { path: `base.${q.path}`, message: q.message };
+          problems.set(`${problem.path}\n${problem.message}`, problem);
+        }
         return undefined;
       }
     });
-    if (problems.length) throw badInput(problems.slice(0, 20));
+    if (problems.size) throw badInput([...problems.values()].slice(0, 20));
 
     // A sweep that grows by an axis value simulates only the new points: the rest have keys.
     const first = resolved[0]!;
