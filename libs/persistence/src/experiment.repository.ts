@@ -30,7 +30,6 @@ export interface NewRun {
 
 export interface CachedResult {
   id: string;
-  result: unknown;
   modelVersion: string | null;
 }
 
@@ -69,7 +68,6 @@ export class ExperimentRepository {
                   finishedAt: now,
                   cachedFromId: r.cachedFrom.id,
                   modelVersion: r.cachedFrom.modelVersion,
-                  result: { ...(r.cachedFrom.result as object), runId: id, cachedFrom: r.cachedFrom.id } as Prisma.InputJsonValue,
                 }
               : {};
             return {
@@ -84,19 +82,25 @@ export class ExperimentRepository {
               ...cached,
             };
           });
-          runs.push(...(await tx.run.createManyAndReturn({ data: batch })));
+          runs.push(...(await tx.run.createManyAndReturn({ data: batch, select: { id: true, cachedFromId: true } })));
         }
-        // A run served from the cache gets its original's metric rows, in one statement.
+        // A run served from the cache gets its original's result (with its own runId) and metric
+        // rows, copied inside Postgres: the results need not travel through this process.
         const copies = runs.filter((r) => r.cachedFromId !== null);
         if (copies.length) {
+          const [newIds, origIds] = [copies.map((r) => r.id), copies.map((r) => r.cachedFromId!)];
+          await tx.$executeRaw`
+            UPDATE run r SET result = o.result || jsonb_build_object('runId', r.id::text, 'cachedFrom', o.id::text)
+            FROM unnest(${newIds}::uuid[], ${origIds}::uuid[]) AS v(new_id, orig_id) JOIN run o ON o.id = v.orig_id
+            WHERE r.id = v.new_id`;
           await tx.$executeRaw`
             INSERT INTO metric (run_id, name, value)
             SELECT v.new_id, m.name, m.value
-            FROM unnest(${copies.map((r) => r.id)}::uuid[], ${copies.map((r) => r.cachedFromId!)}::uuid[]) AS v(new_id, orig_id)
+            FROM unnest(${newIds}::uuid[], ${origIds}::uuid[]) AS v(new_id, orig_id)
             JOIN metric m ON m.run_id = v.orig_id`;
         }
-        runs.sort((a, b) => a.point - b.point || a.replication - b.replication);
-        return { ...experiment, runs };
+        const stored = await tx.run.findMany({ where: { experimentId: experiment.id }, orderBy: [{ point: 'asc' }, { replication: 'asc' }] });
+        return { ...experiment, runs: stored };
       },
       // Under a burst of submissions the transaction waits for a pooled connection.
       { timeout: 60_000, maxWait: 30_000 },

@@ -232,16 +232,16 @@ export class RunRepository {
    * For each key, a stored SUCCEEDED run with that key (the original when it was itself served
    * from the cache), whose result a new run with the same key can take instead of simulating.
    */
-  async findCached(keys: readonly string[], projectId: string): Promise<Map<string, { id: string; result: unknown; modelVersion: string | null }>> {
-    const found = new Map<string, { id: string; result: unknown; modelVersion: string | null }>();
+  async findCached(keys: readonly string[], projectId: string): Promise<Map<string, { id: string; modelVersion: string | null }>> {
+    const found = new Map<string, { id: string; modelVersion: string | null }>();
     const unique = [...new Set(keys)];
     for (let i = 0; i < unique.length; i += 5000) {
       const rows = await this.prisma.run.findMany({
         where: { reproKey: { in: unique.slice(i, i + 5000) }, status: RunStatus.SUCCEEDED, cachedFromId: null, experiment: { projectId } },
-        select: { id: true, reproKey: true, result: true, modelVersion: true },
+        select: { id: true, reproKey: true, modelVersion: true },
         orderBy: { finishedAt: 'asc' },
       });
-      for (const r of rows) if (!found.has(r.reproKey!)) found.set(r.reproKey!, { id: r.id, result: r.result, modelVersion: r.modelVersion });
+      for (const r of rows) if (!found.has(r.reproKey!)) found.set(r.reproKey!, { id: r.id, modelVersion: r.modelVersion });
     }
     return found;
   }
