@@ -31,7 +31,11 @@ export class RunProcessor extends WorkerHost {
             finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
             onProgress: (f) => job.updateProgress(Math.round(f * 1000) / 1000),
           });
-          this.logger.log(`run ${job.data.runId} ${outcome} in ${Math.round(performance.now() - started)} ms`);
+          // Ids as fields, so a log search finds every line of a run, its job and its attempt.
+          this.logger.log(
+            { runId: job.data.runId, jobId: job.id, jobAttempt: job.attemptsMade + 1, outcome, ms: Math.round(performance.now() - started) },
+            `run ${job.data.runId} ${outcome}`,
+          );
           return outcome;
         } catch (err) {
           if (err instanceof PermanentRunError) throw new UnrecoverableError(err.message);

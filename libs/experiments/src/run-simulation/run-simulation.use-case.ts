@@ -72,7 +72,7 @@ export class RunSimulation {
         await this.runs.fail(runId, err instanceof SimError ? err.code : 'INVALID_RUN', message, true);
         throw new PermanentRunError(message);
       }
-      this.logger.error(`run ${runId} attempt ${run.attempts} failed: ${err instanceof Error ? err.stack : message}`);
+      this.logger.error({ runId, attempt: run.attempts, err }, `run ${runId} attempt ${run.attempts} failed: ${message}`);
       await this.runs.fail(
         runId,
         'INTERNAL',
