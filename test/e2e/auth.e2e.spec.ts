@@ -137,3 +137,31 @@ describe('operations', () => {
     expect(res.text).toContain('iopath_api_process_cpu_seconds_total');
   });
 });
+
+describe('the REST contract', () => {
+  it('publishes OpenAPI at /v1/openapi.json with every route, bearer auth and the request bodies', async () => {
+    const { body } = await stack.http(null).get('/v1/openapi.json').expect(200);
+    const routes = Object.entries(body.paths as Record<string, Record<string, unknown>>).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(routes.sort()).toEqual(
+      [
+        'POST /v1/experiments',
+        'GET /v1/experiments/{id}',
+        'POST /v1/sweeps',
+        'GET /v1/sweeps/{id}',
+        'GET /v1/runs',
+        'GET /v1/runs/{id}',
+        'POST /v1/runs/{id}/cancel',
+        'GET /v1/compare',
+        'PUT /v1/baselines/{name}',
+        'GET /v1/baselines/{name}',
+        'POST /v1/checks',
+        'GET /v1/checks/{id}',
+        'GET /health',
+        'GET /v1/health',
+        'GET /metrics',
+      ].sort(),
+    );
+    expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(body.paths['/v1/checks'].post.requestBody.content['application/json'].schema.required).toEqual(['baseline']);
+  });
+});

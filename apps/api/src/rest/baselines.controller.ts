@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Put, UseFilters } from '@nestjs/common';
 import { z } from 'zod';
 import { badInput, Baselines } from '#experiments';
+import { ApiBody, ApiOperation } from '@nestjs/swagger';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { JsonBody } from './json-body.js';
 import { ProjectId, RequiresScope } from '../auth/caller.js';
@@ -14,6 +15,8 @@ export class BaselinesController {
 
   /** Points (or moves) the baseline at an experiment: `{"experimentId": "...", "point"?: n}`. */
   @Put(':name')
+  @ApiOperation({ summary: 'Point (or move) a baseline at an experiment or a sweep point' })
+  @ApiBody({ schema: { type: 'object', required: ['experimentId'], properties: { experimentId: { type: 'string', format: 'uuid' }, point: { type: 'integer', nullable: true } } } })
   @RequiresScope('submit')
   async set(@ProjectId() projectId: string, @Param('name') name: string, @JsonBody() input: unknown) {
     const parsed = body.safeParse(input ?? {});

@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Param, Post, Query, Res, UseFilters, UseInter
 import type { Response } from 'express';
 import type { Check } from '#persistence';
 import { badInput, RunCheck } from '#experiments';
+import { ApiBody, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { JsonBody } from './json-body.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
@@ -31,6 +32,9 @@ export class ChecksController {
 
   /** 201 with the verdict when it is in (at once, or after `wait`); 202 while it is pending. */
   @Post()
+  @ApiOperation({ summary: 'Run a spec or a sweep and compare it with a baseline under thresholds: PASS / FAIL / ERROR' })
+  @ApiBody({ schema: { type: 'object', required: ['baseline'], properties: { spec: { type: 'object', description: 'An experiment spec (EXPERIMENT-SPEC.md); {} runs the defaults' }, sweep: { type: 'object' }, baseline: { type: 'string', example: 'main' }, thresholds: { type: 'object', example: { 'latencyUs.all.p99': '+5%' } }, metrics: { type: 'array', items: { type: 'string' } }, wait: { type: 'boolean', default: false }, cache: { type: 'boolean', default: true } } } })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'junit', 'markdown'] })
   @RequiresScope('submit')
   @UseInterceptors(IdempotencyInterceptor)
   async create(@ProjectId() projectId: string, @JsonBody() body: unknown, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
@@ -42,6 +46,8 @@ export class ChecksController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A check and its verdict (JSON, JUnit XML or Markdown)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'junit', 'markdown'] })
   async get(@ProjectId() projectId: string, @Param('id') id: string, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
     return this.send(await this.checks.get(projectId, id), formatOf(format, accept), res, 200);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import { badInput, CompareRuns, type RunSelector } from '#experiments';
+import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { ProjectId } from '../auth/caller.js';
 
@@ -21,6 +22,10 @@ export class CompareController {
 
   /** GET /v1/compare?baseline=run:ID&candidate=experiment:ID:3&metric=latencyUs.all.p99&metric=throughputOpsPerSec */
   @Get()
+  @ApiOperation({ summary: "Baseline against candidate per metric: 95% CIs, change, Welch's t-test, verdict" })
+  @ApiQuery({ name: 'baseline', description: 'run:ID, experiment:ID, experiment:ID:POINT or baseline:NAME' })
+  @ApiQuery({ name: 'candidate', description: 'as baseline' })
+  @ApiQuery({ name: 'metric', required: false, isArray: true })
   compare(@ProjectId() projectId: string, @Query('baseline') baseline?: string, @Query('candidate') candidate?: string, @Query('metric') metric?: string | string[]) {
     const metrics = metric === undefined ? undefined : (Array.isArray(metric) ? metric : [metric]).flatMap((m) => m.split(','));
     return this.compareRuns.execute(projectId, selector(baseline, 'baseline'), selector(candidate, 'candidate'), metrics);

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryRuns, SubmitExperiment } from '#experiments';
+import { ApiBody, ApiOperation } from '@nestjs/swagger';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { JsonBody } from './json-body.js';
 import { experimentView } from '../views.js';
@@ -18,6 +19,8 @@ export class ExperimentsController {
   /** 202: stored and queued; poll GET /v1/runs/:id (or the Location) until the runs finish. */
   @Post()
   @HttpCode(202)
+  @ApiOperation({ summary: 'Store and queue an experiment (one run per replication); Idempotency-Key honoured' })
+  @ApiBody({ schema: { type: 'object', required: ['spec'], properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, spec: { type: 'object', description: 'An experiment spec (EXPERIMENT-SPEC.md); {} runs the defaults' }, cache: { type: 'boolean', default: true } } } })
   @RequiresScope('submit')
   @UseInterceptors(IdempotencyInterceptor)
   async create(@ProjectId() projectId: string, @JsonBody() body: unknown, @Res({ passthrough: true }) res: Response) {
@@ -27,6 +30,7 @@ export class ExperimentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'An experiment and its runs' })
   async get(@ProjectId() projectId: string, @Param('id') id: string) {
     return experimentView(await this.query.experiment(projectId, id));
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
+import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { runView } from '../views.js';
 import { ProjectId, RequiresScope } from '../auth/caller.js';
 
@@ -23,6 +24,19 @@ export class RunsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Runs of the project, newest first or by a metric, with cursors' })
+  @ApiQuery({ name: 'status', required: false, description: 'QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED (comma-separated or repeated)' })
+  @ApiQuery({ name: 'tag', required: false, isArray: true, description: 'runs of experiments with every one of these tags' })
+  @ApiQuery({ name: 'where', required: false, isArray: true, description: 'metric ranges, e.g. latencyUs.get.p99<10' })
+  @ApiQuery({ name: 'orderBy', required: false, description: 'createdAt or a metric name' })
+  @ApiQuery({ name: 'direction', required: false, enum: ['asc', 'desc'] })
+  @ApiQuery({ name: 'limit', required: false, description: '1–100 (default 20)' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'systemPath', required: false })
+  @ApiQuery({ name: 'workloadKind', required: false })
+  @ApiQuery({ name: 'experimentId', required: false })
+  @ApiQuery({ name: 'createdAfter', required: false })
+  @ApiQuery({ name: 'createdBefore', required: false })
   async list(@ProjectId() projectId: string, @Query() q: Record<string, string | string[] | undefined>) {
     const one = (k: string) => (Array.isArray(q[k]) ? q[k][0] : q[k]);
     const limit = one('limit');

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryRuns, QuerySweep, SubmitSweep } from '#experiments';
+import { ApiBody, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { JsonBody } from './json-body.js';
 import { experimentView } from '../views.js';
@@ -20,6 +21,8 @@ export class SweepsController {
   /** 202: stored and queued. The body lists the points, not the (possibly thousands of) runs. */
   @Post()
   @HttpCode(202)
+  @ApiOperation({ summary: 'Store and queue the cartesian product of the axes over a base spec' })
+  @ApiBody({ schema: { type: 'object', required: ['axes'], properties: { name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } }, base: { type: 'object', description: 'An experiment spec (EXPERIMENT-SPEC.md); {} runs the defaults' }, axes: { type: 'array', items: { type: 'object', required: ['path', 'values'], properties: { path: { type: 'string', example: 'hardware.cpu.cores' }, values: { type: 'array', items: {} } } } }, replications: { type: 'integer' }, cache: { type: 'boolean', default: true } } } })
   @RequiresScope('submit')
   @UseInterceptors(IdempotencyInterceptor)
   async create(@ProjectId() projectId: string, @JsonBody() body: unknown, @Res({ passthrough: true }) res: Response) {
@@ -31,6 +34,8 @@ export class SweepsController {
 
   /** Status and table; `?metric=` (repeatable) picks the table's metrics. */
   @Get(':id')
+  @ApiOperation({ summary: 'Status (counts, progress, time left) and the table: one row per point, replications aggregated' })
+  @ApiQuery({ name: 'metric', required: false, isArray: true, description: 'metrics of the table (default: throughput, mean and p99 latency)' })
   async get(@ProjectId() projectId: string, @Param('id') id: string, @Query('metric') metric?: string | string[]) {
     const experiment = await this.query.experiment(projectId, id);
     const { runs, ...view } = experimentView(experiment);
