@@ -243,6 +243,8 @@ describe('listing runs', () => {
     expect(fast.data!.runs.edges.map((e) => e.node.id).sort()).toEqual([runIds[1], runIds[3]].sort());
     const restFast = await stack.http().get('/v1/runs').query({ tag, where: `throughputOpsPerSec>${all[2]}` }).expect(200);
     expect(restFast.body.totalCount).toBe(2);
+    const notAnId = await stack.http().get('/v1/runs').query({ experimentId: '-'.repeat(36) }).expect(400);
+    expect(notAnId.body.error.problems[0].path).toBe('experimentId');
     const badWhere = await stack.http().get('/v1/runs').query({ where: 'p99 is low' }).expect(400);
     expect(badWhere.body.error.problems[0].path).toBe('where.0');
 

@@ -26,11 +26,16 @@ export function badInput(problems: SpecProblem[]): AppError {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `id` has the form of the ids this service gives out. */
+export function isId(id: string): boolean {
+  return UUID.test(id);
+}
+
 /** An id that cannot exist is as unknown as one that does not: NOT_FOUND, never a database error. */
 export type Entity = 'run' | 'experiment' | 'check';
 
 export function assertId(id: string, what: Entity): void {
-  if (!UUID.test(id)) throw notFound(what, id);
+  if (!isId(id)) throw notFound(what, id);
 }
 
 export function notFound(what: Entity, id: string): AppError {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { ExperimentRepository, RunRepository, RunStatus, type ExperimentWithRuns, type MetricCondition, type Run, type RunCursor, type RunPage } from '#persistence';
-import { assertId, badInput, notFound } from '../errors.js';
+import { assertId, badInput, isId, notFound } from '../errors.js';
 
 export interface RunsQuery {
   status?: string[];
@@ -75,7 +75,7 @@ export class QueryRuns {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
       problems.push({ path: 'first', message: `must be an integer between 1 and ${MAX_PAGE} (got ${q.first})` });
     }
-    if (q.experimentId !== undefined && !/^[0-9a-f-]{36}$/i.test(q.experimentId)) {
+    if (q.experimentId !== undefined && !isId(q.experimentId)) {
       problems.push({ path: 'experimentId', message: `is not an experiment id (got '${q.experimentId}')` });
     }
     for (const key of ['createdAfter', 'createdBefore'] as const) {
