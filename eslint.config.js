@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'libs/persistence/src/generated/**'] },
+  { ignores: ['dist/**', '.scratch/**', 'node_modules/**', 'bench/results/**', 'libs/persistence/src/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

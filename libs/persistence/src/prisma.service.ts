@@ -7,7 +7,13 @@ import { PrismaClient } from './generated/prisma/client.js';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: config.DB_POOL_SIZE }) });
+    super({
+      adapter: new PrismaPg({
+        connectionString: config.DATABASE_URL,
+        max: config.DB_POOL_SIZE,
+        options: `-c random_page_cost=${config.DB_RANDOM_PAGE_COST}`,
+      }),
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -40,8 +40,4 @@ export class ProjectRepository {
     const record = await this.prisma.apiToken.findUnique({ where: { hash: hashToken(token) } });
     return record && record.revokedAt === null ? record : null;
   }
-
-  async touch(id: string): Promise<void> {
-    await this.prisma.apiToken.update({ where: { id }, data: { lastUsedAt: new Date() } });
-  }
 }

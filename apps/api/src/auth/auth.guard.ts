@@ -1,7 +1,9 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { LRUCache } from 'lru-cache';
+import { APP_CONFIG, type AppConfig } from '#config';
 import { AppError } from '#experiments';
-import { ProjectRepository, type Scope } from '#persistence';
+import { hashToken, ProjectRepository, type ApiToken, type Scope } from '#persistence';
 import { PUBLIC_KEY, requestOf, SCOPE_KEY } from './caller.js';
 
 /** Each scope includes the ones before it: admin can submit, submit can read. */
@@ -14,10 +16,16 @@ const RANK: Record<Scope, number> = { read: 0, submit: 1, admin: 2 };
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Known live tokens by their hash, for TOKEN_CACHE_MS: a burst looks each one up once. */
+  private readonly known: LRUCache<string, ApiToken> | null;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly projects: ProjectRepository,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.known = config.TOKEN_CACHE_MS > 0 ? new LRUCache({ max: 10_000, ttl: config.TOKEN_CACHE_MS }) : null;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -29,7 +37,7 @@ export class AuthGuard implements CanActivate {
     if (!token) {
       throw new AppError('UNAUTHENTICATED', 'send an API token: Authorization: Bearer <token> (make one with `iopath admin create-project NAME`)');
     }
-    const record = await this.projects.findToken(token);
+    const record = await this.lookUp(token);
     if (!record) throw new AppError('UNAUTHENTICATED', 'this API token is unknown or revoked');
     const scopes = record.scopes as Scope[];
     if (!scopes.some((s) => RANK[s] >= RANK[needed])) {
@@ -37,5 +45,15 @@ export class AuthGuard implements CanActivate {
     }
     req.caller = { projectId: record.projectId, scopes, tokenId: record.id };
     return true;
+  }
+
+  /** Unknown tokens are not kept: one made a moment ago must work at once. */
+  private async lookUp(token: string): Promise<ApiToken | null> {
+    const key = hashToken(token);
+    const hit = this.known?.get(key);
+    if (hit) return hit;
+    const record = await this.projects.findToken(token);
+    if (record) this.known?.set(key, record);
+    return record;
   }
 }
