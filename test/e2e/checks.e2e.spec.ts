@@ -155,6 +155,16 @@ describe('the iopath check CLI', () => {
     expect(JSON.parse(again.stdout).id).toBe(JSON.parse(first.stdout).id);
   });
 
+  it('follows the check live with --watch (a line per change when standard error is not a terminal)', async () => {
+    const res = await cli('check', file('watch.yaml', { ...redisSet(), seed: 4343 }), '--api', stack.apiUrl, '--baseline', 'main', '--watch');
+    expect(res.status, res.stderr).toBe(0);
+    const lines = res.stderr.trim().split('\n');
+    // The live lines only (the polling lines are for runs without --watch), ending with all runs done.
+    for (const line of lines) expect(line).toMatch(/^check [0-9a-f-]+: \d+\/\d+ runs done, 0 failed, (estimating|~\d+ s left)$/);
+    expect(lines.at(-1)).toMatch(/: (\d+)\/\1 runs done, 0 failed, ~0 s left$/);
+    expect(res.stdout).toMatch(/^PASS against baseline main/);
+  });
+
   it('sets a baseline from a spec with iopath baseline set', async () => {
     const res = await cli('baseline', 'set', 'from-cli', file('base.yaml', { duration: { measureUs: 2_000 } }), '--api', stack.apiUrl);
     expect(res.status, res.stderr).toBe(0);

@@ -44,6 +44,7 @@ export class Stack {
   ) {}
 
   private placement: { api?: Placement; worker?: Placement } = {};
+  private apiCount = 1;
 
   static async start(
     name: string,
@@ -106,6 +107,13 @@ export class Stack {
   async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, token: string | null = this.token) {
     const res = await this.http(token).post('/graphql').send({ query, variables });
     return res.body as { data?: T; errors?: { message: string; extensions?: { code?: string; problems?: { path: string; message: string }[] } }[] };
+  }
+
+  /** Another API process on its own port, sharing the stack's database and queue. */
+  async startApi(): Promise<{ proc: Proc; url: string }> {
+    const port = await freePort();
+    const proc = await this.spawn(`api-${++this.apiCount}`, 'apps/api/src/main.js', /api ready/, { API_PORT: String(port) }, this.placement.api);
+    return { proc, url: `http://${this.env.API_HOST}:${port}` };
   }
 
   async startWorker(env: Record<string, string> = {}): Promise<Proc> {

@@ -26,6 +26,9 @@ import { ChecksController } from './rest/checks.controller.js';
 import { BaselinesController } from './rest/baselines.controller.js';
 import { CompareResolver } from './graphql/compare.resolver.js';
 import { BaselineResolver } from './graphql/baseline.resolver.js';
+import { graphqlContext } from './graphql/context.js';
+import { LiveResolver } from './graphql/live.resolver.js';
+import { RunEvents } from './live/run-events.js';
 
 /**
  * The schema is generated from the code and committed (apps/api/schema.gql), so a schema change
@@ -58,9 +61,19 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       // Stack traces stay in the log, never in a response.
       includeStacktraceInErrorResponses: false,
       plugins: [graphqlLimits(loadConfig())],
+      context: graphqlContext,
+      // Live progress: subscriptions over the graphql-ws protocol, on the same /graphql path.
+      subscriptions: {
+        'graphql-ws': {
+          path: '/graphql',
+          // Errors on the socket get the same codes and messages as over HTTP.
+          onNext: (_ctx, _id, _payload, _args, result) =>
+            result.errors?.length ? { ...result, errors: result.errors.map((e) => formatGraphQLError(e.toJSON(), e)) } : undefined,
+        },
+      },
     }),
   ],
   controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, HealthController, MetricsController],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver, LiveResolver, RunEvents],
 })
 export class AppModule {}

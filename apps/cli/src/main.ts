@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { InvalidSpecError, SimError, simulate, SIM_VERSION } from '#sim';
 import { addAdminCommands } from './admin-commands.js';
-import { addBaselineCommand, addCheckCommand } from './service-commands.js';
+import { addBaselineCommand, addCheckCommand, addWatchCommand } from './service-commands.js';
 import { formatResult } from './format.js';
 import { readSpec } from './spec-file.js';
 
@@ -52,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   addCheckCommand(program, (code) => (exitCode = code));
   addBaselineCommand(program, (code) => (exitCode = code));
+  addWatchCommand(program, (code) => (exitCode = code));
   addAdminCommands(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Table from 'cli-table3';
 import { Command, InvalidArgumentError } from 'commander';
 import { readSpec } from './spec-file.js';
+import { watchProgress } from './watch.js';
 
 /**
  * `iopath check` and `iopath baseline set`: the CI side of the service, over its REST API.
@@ -91,14 +92,16 @@ export function addCheckCommand(program: Command, exit: (code: number) => void):
     .option('--timeout <seconds>', 'give up waiting after this long', seconds, 1800)
     .option('--idempotency-key <key>', 'send this Idempotency-Key, so a retried CI job does not run twice (e.g. the CI job id)')
     .option('--no-cache', 'simulate even where a stored result has the same reproducibility key')
-    .action(async (file: string, o: ServiceOptions & { baseline: string; threshold?: Record<string, string>; metric?: string[]; format: string; timeout: number; idempotencyKey?: string; cache: boolean }) => {
+    .option('--watch', 'follow the runs live (graphql-ws) with a progress bar on standard error')
+    .action(async (file: string, o: ServiceOptions & { baseline: string; threshold?: Record<string, string>; metric?: string[]; format: string; timeout: number; idempotencyKey?: string; cache: boolean; watch?: boolean }) => {
       try {
         if (!['table', 'json', 'junit', 'markdown'].includes(o.format)) throw new ServiceError(`--format must be table, json, junit or markdown (got ${o.format})`);
         const spec = readSpec(file) as Record<string, unknown>;
         const candidate = spec && typeof spec === 'object' && 'axes' in spec ? { sweep: { base: spec.base ?? {}, axes: spec.axes, ...(spec.replications ? { replications: spec.replications } : {}) } } : { spec };
         const body = { ...candidate, baseline: o.baseline, thresholds: o.threshold, metrics: o.metric, cache: o.cache, wait: false };
         const created = await call<CheckJson>(o, 'POST', 'v1/checks', body, { 'idempotency-key': o.idempotencyKey ?? randomUUID() });
-        const check = await waitForVerdict(o, created.body, o.timeout * 1000);
+        if (o.watch && created.body.status === 'PENDING') await withDeadline(watchProgress(o.api, o.token, created.body.experimentId, `check ${created.body.id}`), o.timeout * 1000, created.body.id);
+        const check = await waitForVerdict(o, created.body, o.timeout * 1000, !o.watch);
         if (o.format === 'junit' || o.format === 'markdown') {
           process.stdout.write((await call<string>(o, 'GET', `v1/checks/${check.id}?format=${o.format}`)).text);
         } else if (o.format === 'json') {
@@ -115,7 +118,21 @@ export function addCheckCommand(program: Command, exit: (code: number) => void):
     });
 }
 
-async function waitForVerdict(o: ServiceOptions, check: CheckJson, timeoutMs: number): Promise<CheckJson> {
+async function withDeadline<T>(work: Promise<T>, ms: number, checkId: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ServiceError(`no verdict after ${ms / 1000} s; the check goes on: GET /v1/checks/${checkId}`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } catch (err) {
+    throw err instanceof ServiceError ? err : new ServiceError((err as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function waitForVerdict(o: ServiceOptions, check: CheckJson, timeoutMs: number, report: boolean): Promise<CheckJson> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (check.status === 'PENDING') {
@@ -123,7 +140,7 @@ async function waitForVerdict(o: ServiceOptions, check: CheckJson, timeoutMs: nu
     const { body: sweep } = await call<{ status: { counts: Record<string, number>; total: number; estimatedSecondsLeft: number | null } }>(o, 'GET', `v1/sweeps/${check.experimentId}`);
     const done = sweep.status.counts.SUCCEEDED + sweep.status.counts.FAILED + sweep.status.counts.CANCELLED;
     const line = `check ${check.id}: ${done}/${sweep.status.total} runs done${sweep.status.estimatedSecondsLeft ? `, ~${Math.ceil(sweep.status.estimatedSecondsLeft)} s left` : ''}`;
-    if (line !== last) process.stderr.write(`${line}\n`);
+    if (report && line !== last) process.stderr.write(`${line}\n`);
     last = line;
     await new Promise((r) => setTimeout(r, 1000));
     check = (await call<CheckJson>(o, 'GET', `v1/checks/${check.id}`)).body;
@@ -156,6 +173,25 @@ function checkTable(check: CheckJson): string {
   for (const f of v.failures) lines.push(`✗ ${f}`);
   lines.push(v.test);
   return lines.join('\n');
+}
+
+export function addWatchCommand(program: Command, exit: (code: number) => void): void {
+  program
+    .command('watch')
+    .description('follow an experiment or sweep live until its runs are done: exit 0 all succeeded, 1 some failed or were cancelled, 2 error')
+    .argument('<experiment>', 'the experiment (or sweep) id the API returned')
+    .requiredOption('--api <url>', 'the iopath API, e.g. http://127.0.0.1:3000')
+    .option('--token <token>', 'API token')
+    .action(async (id: string, o: ServiceOptions) => {
+      try {
+        const s = await watchProgress(o.api, o.token, id, `experiment ${id.slice(0, 8)}`);
+        process.stdout.write(`${s.counts.SUCCEEDED} succeeded, ${s.counts.FAILED} failed, ${s.counts.CANCELLED} cancelled of ${s.total}\n`);
+        exit(s.counts.SUCCEEDED === s.total ? 0 : 1);
+      } catch (err) {
+        process.stderr.write(`iopath watch: ${(err as Error).message}\n`);
+        exit(2);
+      }
+    });
 }
 
 export function addBaselineCommand(program: Command, exit: (code: number) => void): void {
