@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh || exit 1
 bash scripts/services.sh || exit 1
+bash scripts/browser.sh || exit 1
 npm run --silent lint || exit 1
 report=$(mktemp)
 npx vitest run --reporter=default --reporter=json --outputFile="$report"

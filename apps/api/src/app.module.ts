@@ -29,6 +29,8 @@ import { BaselineResolver } from './graphql/baseline.resolver.js';
 import { graphqlContext } from './graphql/context.js';
 import { LiveResolver } from './graphql/live.resolver.js';
 import { RunEvents } from './live/run-events.js';
+import { ReportLinks } from './reports/report-links.js';
+import { ReportsController } from './reports/reports.controller.js';
 
 /**
  * The schema is generated from the code and committed (apps/api/schema.gql), so a schema change
@@ -73,7 +75,7 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       },
     }),
   ],
-  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, HealthController, MetricsController],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver, LiveResolver, RunEvents],
+  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, ReportsController, HealthController, MetricsController],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver, LiveResolver, RunEvents, ReportLinks],
 })
 export class AppModule {}

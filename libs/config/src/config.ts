@@ -60,6 +60,13 @@ const schema = z.object({
   /** GraphQL documents deeper or costlier than this are refused before they run. */
   GRAPHQL_MAX_DEPTH: int(2, 100).default(12),
   GRAPHQL_MAX_COMPLEXITY: int(10, 1_000_000).default(5000),
+  /**
+   * The API's address as people reach it, for the report links it hands out (reportUrl); unset,
+   * links use the address each request came in on.
+   */
+  PUBLIC_URL: z.string().regex(/^$|^https?:\/\/[^/]+$/, 'must be http(s)://host[:port], without a path').default(''),
+  /** How long a report link works (they are signed: anyone holding one can open it meanwhile). */
+  REPORT_LINK_TTL_S: int(60, 31_536_000).default(30 * 24 * 3600),
   /** Browser origins allowed by CORS (comma-separated); none by default. */
   CORS_ORIGINS: z.string().default(''),
   /** Sweeps with more runs (points × replications) than this are refused at submission. */

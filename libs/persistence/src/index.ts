@@ -6,3 +6,4 @@ export type { Experiment } from './generated/prisma/client.js';
 export { migrate, migrationsDir, type MigrationReport } from './migrate.js';
 export { CiRepository, IdempotencyRepository, CheckStatus, type Baseline, type Check, type IdempotencyClaim } from './ci.repository.js';
 export { ProjectRepository, hashToken, type Project, type ApiToken, type Scope } from './project.repository.js';
+export { SigningKeyRepository } from './signing-key.repository.js';

@@ -4,10 +4,11 @@ import { PrismaService } from './prisma.service.js';
 import { RunRepository } from './run.repository.js';
 import { CiRepository, IdempotencyRepository } from './ci.repository.js';
 import { ProjectRepository } from './project.repository.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
 
 @Global()
 @Module({
-  providers: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository, ProjectRepository],
-  exports: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository, ProjectRepository],
+  providers: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository, ProjectRepository, SigningKeyRepository],
+  exports: [PrismaService, ExperimentRepository, RunRepository, CiRepository, IdempotencyRepository, ProjectRepository, SigningKeyRepository],
 })
 export class PersistenceModule {}

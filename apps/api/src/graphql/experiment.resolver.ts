@@ -1,7 +1,8 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { QueryRuns, QuerySweep, SubmitExperiment, SubmitSweep } from '#experiments';
 import { experimentView } from '../views.js';
-import { ProjectId, RequiresScope } from '../auth/caller.js';
+import { ProjectId, RequiresScope, type AuthedRequest } from '../auth/caller.js';
+import { ReportLinks } from '../reports/report-links.js';
 import { SubmitExperimentInput, SubmitSweepInput } from './inputs.js';
 import { ExperimentModel, ExperimentStatus, SweepRow } from './run.model.js';
 
@@ -12,6 +13,7 @@ export class ExperimentResolver {
     private readonly sweep: SubmitSweep,
     private readonly query: QueryRuns,
     private readonly sweeps: QuerySweep,
+    private readonly links: ReportLinks,
   ) {}
 
   @Mutation(() => ExperimentModel, { description: 'Validates, stores and queues an experiment: one run per replication.' })
@@ -30,6 +32,11 @@ export class ExperimentResolver {
   @Query(() => ExperimentModel)
   async experiment(@ProjectId() projectId: string, @Args('id', { type: () => ID }) id: string): Promise<ExperimentModel> {
     return experimentView(await this.query.experiment(projectId, id));
+  }
+
+  @ResolveField(() => String, { description: 'The HTML report (a signed link a browser can open): breakdown per point, metrics against the sweep axis, latency CDFs, spec.' })
+  reportUrl(@ProjectId() projectId: string, @Context('req') req: AuthedRequest, @Parent() e: ExperimentModel): string {
+    return this.links.experiment(req, projectId, e.id);
   }
 
   @ResolveField(() => ExperimentStatus, { description: 'Runs per status, progress and an estimate of the time left.' })

@@ -5,12 +5,14 @@ import { experimentView, runView } from '../views.js';
 import { ProjectId, RequiresScope, type AuthedRequest } from '../auth/caller.js';
 import { experimentLoader } from './experiment-loader.js';
 import { ExperimentModel, RunConnection, RunMetrics, RunModel } from './run.model.js';
+import { ReportLinks } from '../reports/report-links.js';
 
 @Resolver(() => RunModel)
 export class RunResolver {
   constructor(
     private readonly query: QueryRuns,
     private readonly cancel: CancelRun,
+    private readonly links: ReportLinks,
   ) {}
 
   @Query(() => RunModel)
@@ -49,6 +51,11 @@ export class RunResolver {
   @ResolveField(() => ExperimentModel)
   async experiment(@Context('req') req: AuthedRequest, @Parent() run: RunModel): Promise<ExperimentModel> {
     return experimentView(await experimentLoader(req, this.query).load(run.experimentId));
+  }
+
+  @ResolveField(() => String, { description: 'The HTML report of this run (a signed link a browser can open): breakdown, latency CDF, spec.' })
+  reportUrl(@ProjectId() projectId: string, @Context('req') req: AuthedRequest, @Parent() run: RunModel): string {
+    return this.links.run(req, projectId, run.id);
   }
 
   @ResolveField(() => RunMetrics, { nullable: true, description: 'The headline metrics, typed; null until the run succeeds.' })

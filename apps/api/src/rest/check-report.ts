@@ -2,10 +2,12 @@ import type { Check } from '#persistence';
 import type { CheckVerdict } from '#experiments';
 
 /** A check as JSON for CI: its status, the baseline it used, and the verdict. */
-export function checkView(check: Check) {
+export function checkView(check: Check, reportUrl: string) {
   return {
     id: check.id,
     status: check.status,
+    /** The HTML report: charts, the comparison table with verdict colours, the spec. */
+    reportUrl,
     experimentId: check.experimentId,
     baseline: { name: check.baselineName, experimentId: check.baselineExperimentId, point: check.baselinePoint },
     thresholds: check.thresholds,
@@ -54,7 +56,7 @@ export function checkJUnit(check: Check): string {
 }
 
 /** A Markdown summary for a pull-request comment. */
-export function checkMarkdown(check: Check): string {
+export function checkMarkdown(check: Check, reportUrl: string): string {
   const v = check.verdict as CheckVerdict | null;
   const icon = { PASS: '✅', FAIL: '❌', ERROR: '⚠️', PENDING: '⏳' }[check.status];
   const lines = [`### ${icon} iopath check: ${check.status} against baseline \`${check.baselineName}\``, ''];
@@ -73,5 +75,6 @@ export function checkMarkdown(check: Check): string {
     lines.push('', `_${v.test}; ± is the 95% confidence half-width._`);
     lines.push('', `Reproducibility keys: ${v.points.map((p) => `${label(p.values)}: ${p.reproducibilityKeys.map((k) => `\`${k}\``).join(' ')}`).join('; ')}`);
   }
+  lines.push('', `[Report with charts](${reportUrl})`);
   return lines.join('\n') + '\n';
 }

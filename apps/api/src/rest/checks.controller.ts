@@ -7,6 +7,7 @@ import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { JsonBody } from './json-body.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { checkJUnit, checkMarkdown, checkView } from './check-report.js';
+import { ReportLinks } from '../reports/report-links.js';
 import { ProjectId, RequiresScope } from '../auth/caller.js';
 
 /** How long `wait: true` holds the request before answering 202 with the check still pending. */
@@ -28,7 +29,10 @@ function formatOf(query: string | undefined, accept: string | undefined): Format
 @Controller('v1/checks')
 @UseFilters(HttpErrorFilter)
 export class ChecksController {
-  constructor(private readonly checks: RunCheck) {}
+  constructor(
+    private readonly checks: RunCheck,
+    private readonly links: ReportLinks,
+  ) {}
 
   /** 201 with the verdict when it is in (at once, or after `wait`); 202 while it is pending. */
   @Post()
@@ -42,27 +46,27 @@ export class ChecksController {
     const created = await this.checks.create(projectId, body);
     const check = created.wait ? await this.checks.waitFor(projectId, created.check, WAIT_MS) : created.check;
     res.location(`/v1/checks/${check.id}`);
-    return this.send(check, fmt, res, check.status === 'PENDING' ? 202 : 201);
+    return this.send(check, fmt, res, check.status === 'PENDING' ? 202 : 201, this.links.check(res.req, projectId, check.id));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A check and its verdict (JSON, JUnit XML or Markdown)' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'junit', 'markdown'] })
   async get(@ProjectId() projectId: string, @Param('id') id: string, @Query('format') format: string | undefined, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) res: Response) {
-    return this.send(await this.checks.get(projectId, id), formatOf(format, accept), res, 200);
+    return this.send(await this.checks.get(projectId, id), formatOf(format, accept), res, 200, this.links.check(res.req, projectId, id));
   }
 
-  private send(check: Check, format: Format, res: Response, status: number) {
+  private send(check: Check, format: Format, res: Response, status: number, reportUrl: string) {
     res.status(status);
     switch (format) {
       case 'json':
-        return checkView(check);
+        return checkView(check, reportUrl);
       case 'junit':
         res.type('application/xml');
         return checkJUnit(check);
       case 'markdown':
         res.type('text/markdown');
-        return checkMarkdown(check);
+        return checkMarkdown(check, reportUrl);
     }
   }
 }

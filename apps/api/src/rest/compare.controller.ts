@@ -1,11 +1,14 @@
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query, Req, UseFilters } from '@nestjs/common';
+import type { Request } from 'express';
+import { ReportLinks } from '../reports/report-links.js';
+
 import { badInput, CompareRuns, type RunSelector } from '#experiments';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { ProjectId } from '../auth/caller.js';
 
 /** `run:<id>`, `experiment:<id>`, `experiment:<id>:<point>` or `baseline:<name>`. */
-function selector(value: string | undefined, side: string): RunSelector {
+export function selector(value: string | undefined, side: string): RunSelector {
   const named = /^baseline:([A-Za-z0-9][\w./-]*)$/.exec(value ?? '');
   if (named) return { baseline: named[1] };
   const m = /^(run|experiment):([0-9a-fA-F-]{36})(?::(\d+))?$/.exec(value ?? '');
@@ -18,7 +21,10 @@ function selector(value: string | undefined, side: string): RunSelector {
 @Controller('v1/compare')
 @UseFilters(HttpErrorFilter)
 export class CompareController {
-  constructor(private readonly compareRuns: CompareRuns) {}
+  constructor(
+    private readonly compareRuns: CompareRuns,
+    private readonly links: ReportLinks,
+  ) {}
 
   /** GET /v1/compare?baseline=run:ID&candidate=experiment:ID:3&metric=latencyUs.all.p99&metric=throughputOpsPerSec */
   @Get()
@@ -26,8 +32,9 @@ export class CompareController {
   @ApiQuery({ name: 'baseline', description: 'run:ID, experiment:ID, experiment:ID:POINT or baseline:NAME' })
   @ApiQuery({ name: 'candidate', description: 'as baseline' })
   @ApiQuery({ name: 'metric', required: false, isArray: true })
-  compare(@ProjectId() projectId: string, @Query('baseline') baseline?: string, @Query('candidate') candidate?: string, @Query('metric') metric?: string | string[]) {
+  async compare(@ProjectId() projectId: string, @Req() req: Request, @Query('baseline') baseline?: string, @Query('candidate') candidate?: string, @Query('metric') metric?: string | string[]) {
     const metrics = metric === undefined ? undefined : (Array.isArray(metric) ? metric : [metric]).flatMap((m) => m.split(','));
-    return this.compareRuns.execute(projectId, selector(baseline, 'baseline'), selector(candidate, 'candidate'), metrics);
+    const comparison = await this.compareRuns.execute(projectId, selector(baseline, 'baseline'), selector(candidate, 'candidate'), metrics);
+    return { ...comparison, reportUrl: this.links.compare(req, projectId, baseline!, candidate!) };
   }
 }

@@ -1,5 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, Res, UseFilters, UseInterceptors } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ReportLinks } from '../reports/report-links.js';
+
 import { QueryRuns, SubmitExperiment } from '#experiments';
 import { ApiBody, ApiOperation } from '@nestjs/swagger';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
@@ -14,6 +16,7 @@ export class ExperimentsController {
   constructor(
     private readonly submit: SubmitExperiment,
     private readonly query: QueryRuns,
+    private readonly links: ReportLinks,
   ) {}
 
   /** 202: stored and queued; poll GET /v1/runs/:id (or the Location) until the runs finish. */
@@ -26,12 +29,12 @@ export class ExperimentsController {
   async create(@ProjectId() projectId: string, @JsonBody() body: unknown, @Res({ passthrough: true }) res: Response) {
     const experiment = await this.submit.execute(projectId, body);
     res.location(`/v1/experiments/${experiment.id}`);
-    return experimentView(experiment);
+    return { ...experimentView(experiment), reportUrl: this.links.experiment(res.req, projectId, experiment.id) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'An experiment and its runs' })
-  async get(@ProjectId() projectId: string, @Param('id') id: string) {
-    return experimentView(await this.query.experiment(projectId, id));
+  async get(@ProjectId() projectId: string, @Param('id') id: string, @Req() req: Request) {
+    return { ...experimentView(await this.query.experiment(projectId, id)), reportUrl: this.links.experiment(req, projectId, id) };
   }
 }

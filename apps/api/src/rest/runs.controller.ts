@@ -1,4 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, UseFilters } from '@nestjs/common';
+import type { Request } from 'express';
+import { ReportLinks } from '../reports/report-links.js';
+
 import { CancelRun, encodeCursor, QueryRuns } from '#experiments';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
 import { ApiOperation, ApiQuery } from '@nestjs/swagger';
@@ -21,6 +24,7 @@ export class RunsController {
   constructor(
     private readonly query: QueryRuns,
     private readonly cancel: CancelRun,
+    private readonly links: ReportLinks,
   ) {}
 
   @Get()
@@ -62,8 +66,8 @@ export class RunsController {
   }
 
   @Get(':id')
-  async get(@ProjectId() projectId: string, @Param('id') id: string) {
-    return runView(await this.query.run(projectId, id));
+  async get(@ProjectId() projectId: string, @Param('id') id: string, @Req() req: Request) {
+    return { ...runView(await this.query.run(projectId, id)), reportUrl: this.links.run(req, projectId, id) };
   }
 
   @Post(':id/cancel')

@@ -1,5 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ReportLinks } from '../reports/report-links.js';
+
 import { QueryRuns, QuerySweep, SubmitSweep } from '#experiments';
 import { ApiBody, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { HttpErrorFilter } from '../errors/http-error.filter.js';
@@ -16,6 +18,7 @@ export class SweepsController {
     private readonly submit: SubmitSweep,
     private readonly query: QueryRuns,
     private readonly sweeps: QuerySweep,
+    private readonly links: ReportLinks,
   ) {}
 
   /** 202: stored and queued. The body lists the points, not the (possibly thousands of) runs. */
@@ -29,17 +32,17 @@ export class SweepsController {
     const experiment = await this.submit.execute(projectId, body);
     res.location(`/v1/sweeps/${experiment.id}`);
     const { runs, ...view } = experimentView(experiment);
-    return { ...view, points: new Set(runs.map((r) => r.point)).size, runs: runs.length, status: await this.sweeps.status(projectId, experiment.id) };
+    return { ...view, reportUrl: this.links.experiment(res.req, projectId, experiment.id), points: new Set(runs.map((r) => r.point)).size, runs: runs.length, status: await this.sweeps.status(projectId, experiment.id) };
   }
 
   /** Status and table; `?metric=` (repeatable) picks the table's metrics. */
   @Get(':id')
   @ApiOperation({ summary: 'Status (counts, progress, time left) and the table: one row per point, replications aggregated' })
   @ApiQuery({ name: 'metric', required: false, isArray: true, description: 'metrics of the table (default: throughput, mean and p99 latency)' })
-  async get(@ProjectId() projectId: string, @Param('id') id: string, @Query('metric') metric?: string | string[]) {
+  async get(@ProjectId() projectId: string, @Param('id') id: string, @Req() req: Request, @Query('metric') metric?: string | string[]) {
     const experiment = await this.query.experiment(projectId, id);
     const { runs, ...view } = experimentView(experiment);
     const metrics = metric === undefined ? undefined : Array.isArray(metric) ? metric : metric.split(',');
-    return { ...view, runs: runs.length, status: await this.sweeps.status(projectId, id), table: await this.sweeps.table(projectId, id, metrics) };
+    return { ...view, reportUrl: this.links.experiment(req, projectId, id), runs: runs.length, status: await this.sweeps.status(projectId, id), table: await this.sweeps.table(projectId, id, metrics) };
   }
 }
