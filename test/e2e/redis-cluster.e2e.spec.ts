@@ -26,7 +26,9 @@ describe('Redis Cluster', () => {
     await stack.waitFor('the sweep to finish', async () => (await stack.http().get(`/v1/sweeps/${res.body.id}`)).body.status.counts.SUCCEEDED === 6);
     const keys = cluster.ports.flatMap((p) => execFileSync('redis-cli', ['-p', String(p), '--scan'], { encoding: 'utf8' }).split('\n').filter(Boolean));
     expect(keys.length).toBeGreaterThan(0);
-    expect(keys.every((k) => k.startsWith(`{${stack.env.QUEUE_PREFIX}}:runs:`))).toBe(true);
+    expect(keys.some((k) => k.startsWith(`{${stack.env.QUEUE_PREFIX}}:runs:`))).toBe(true);
+    // Both queues (runs, webhooks) under the one hash tag.
+    expect(keys.filter((k) => !/:(runs|webhooks):/.test(k) || !k.startsWith(`{${stack.env.QUEUE_PREFIX}}:`))).toEqual([]);
     // All on one node: the hash tag keeps a queue's keys in one slot.
     const nodesWithKeys = cluster.ports.filter((p) => execFileSync('redis-cli', ['-p', String(p), 'dbsize'], { encoding: 'utf8' }).trim() !== '0');
     expect(nodesWithKeys).toHaveLength(1);

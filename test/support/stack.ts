@@ -100,6 +100,7 @@ export class Stack {
       get: (url: string) => auth(api.get(url)),
       post: (url: string) => auth(api.post(url)),
       put: (url: string) => auth(api.put(url)),
+      delete: (url: string) => auth(api.delete(url)),
     };
   }
 
@@ -131,7 +132,7 @@ export class Stack {
 
   async run(id: string) {
     const { rows } = await this.db.query('SELECT * FROM run WHERE id = $1', [id]);
-    return rows[0] as { status: string; progress: number; attempts: number; result: unknown; error: string | null; worker_id: string | null } | undefined;
+    return rows[0] as { status: string; progress: number; attempts: number; result: unknown; error: string | null; worker_id: string | null; experiment_id: string } | undefined;
   }
 
   async metrics(runId: string): Promise<Record<string, number>> {

@@ -24,6 +24,7 @@ import { SweepsController } from './rest/sweeps.controller.js';
 import { CompareController } from './rest/compare.controller.js';
 import { ChecksController } from './rest/checks.controller.js';
 import { BaselinesController } from './rest/baselines.controller.js';
+import { WebhooksController } from './rest/webhooks.controller.js';
 import { CompareResolver } from './graphql/compare.resolver.js';
 import { BaselineResolver } from './graphql/baseline.resolver.js';
 import { graphqlContext } from './graphql/context.js';
@@ -75,7 +76,7 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
       },
     }),
   ],
-  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, ReportsController, HealthController, MetricsController],
+  controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, WebhooksController, ReportsController, HealthController, MetricsController],
   providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver, LiveResolver, RunEvents, ReportLinks],
 })
 export class AppModule {}

@@ -5,6 +5,7 @@ import { ExperimentsModule } from '#experiments';
 import { PersistenceModule } from '#persistence';
 import { ReconcilerService } from './reconciler.service.js';
 import { RunProcessor } from './run.processor.js';
+import { WebhookProcessor } from './webhook.processor.js';
 
 @Module({
   imports: [
@@ -13,6 +14,6 @@ import { RunProcessor } from './run.processor.js';
     PersistenceModule,
     ExperimentsModule.register('worker'),
   ],
-  providers: [RunProcessor, ReconcilerService],
+  providers: [RunProcessor, WebhookProcessor, ReconcilerService],
 })
 export class WorkerModule {}

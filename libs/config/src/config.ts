@@ -42,6 +42,11 @@ const schema = z.object({
   WORKER_STALLED_CHECK_MS: int(500, 3_600_000).default(30_000),
   RUN_ATTEMPTS: int(1, 20).default(3),
   RUN_BACKOFF_MS: int(0, 600_000).default(2_000),
+  /** Tries of a webhook delivery, the first retry after WEBHOOK_BACKOFF_MS, then doubling. */
+  WEBHOOK_ATTEMPTS: int(1, 30).default(8),
+  WEBHOOK_BACKOFF_MS: int(10, 3_600_000).default(1_000),
+  /** A receiver that has not answered after this long counts as a failed attempt. */
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
   /** How often a worker looks for runs that Postgres has queued and Redis does not know. */
   RECONCILE_INTERVAL_MS: int(1000, 3_600_000).default(30_000),
   /** A run left QUEUED this long without a job is re-enqueued (the API enqueues right after commit). */

@@ -32,7 +32,7 @@ export function isId(id: string): boolean {
 }
 
 /** An id that cannot exist is as unknown as one that does not: NOT_FOUND, never a database error. */
-export type Entity = 'run' | 'experiment' | 'check';
+export type Entity = 'run' | 'experiment' | 'check' | 'webhook';
 
 export function assertId(id: string, what: Entity): void {
   if (!isId(id)) throw notFound(what, id);

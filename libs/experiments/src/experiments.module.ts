@@ -12,8 +12,12 @@ import { QuerySweep } from './query-sweep/query-sweep.use-case.js';
 import { CompareRuns } from './compare-runs/compare-runs.use-case.js';
 import { Baselines } from './baselines/baselines.use-case.js';
 import { RunCheck } from './run-check/run-check.use-case.js';
+import { DeliverWebhook } from './webhooks/deliver-webhook.use-case.js';
+import { ExperimentCompletion } from './webhooks/experiment-completion.js';
+import { WebhookEvents } from './webhooks/webhook-events.js';
+import { Webhooks } from './webhooks/webhooks.use-case.js';
 
-const useCases = [SubmitExperiment, SubmitSweep, QuerySweep, CompareRuns, Baselines, RunCheck, CancelRun, QueryRuns, RunSimulation, ReconcileQueue];
+const useCases = [SubmitExperiment, SubmitSweep, QuerySweep, CompareRuns, Baselines, RunCheck, CancelRun, QueryRuns, RunSimulation, ReconcileQueue, Webhooks, DeliverWebhook];
 
 /** The use-cases, shared by the API and the worker; `role` picks the queue connection's behaviour. */
 @Module({})
@@ -22,7 +26,7 @@ export class ExperimentsModule {
     return {
       module: ExperimentsModule,
       imports: [QueueModule.register(role)],
-      providers: [RunQueue, RunStore, ...useCases],
+      providers: [RunQueue, RunStore, WebhookEvents, ExperimentCompletion, ...useCases],
       exports: [QueueModule, RunQueue, ...useCases],
     };
   }

@@ -13,3 +13,6 @@ export { compareMetric, TEST_NAME, SIGNIFICANCE, type MetricComparison, type Ver
 export { Baselines } from './baselines/baselines.use-case.js';
 export { RunCheck, type CheckVerdict, type PointVerdict } from './run-check/run-check.use-case.js';
 export { parseThresholds, applyThreshold, DEFAULT_THRESHOLDS, type Threshold } from './run-check/thresholds.js';
+export { Webhooks, webhookView, deliveryView } from './webhooks/webhooks.use-case.js';
+export { DeliverWebhook, DeliveryFailed, signPayload } from './webhooks/deliver-webhook.use-case.js';
+export { WEBHOOK_EVENTS, type WebhookEvent } from './webhooks/webhook-events.js';

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ExperimentRepository, RunRepository, type ExperimentWithRuns, type NewExperiment, type NewRun } from '#persistence';
 import { RunQueue } from './run-queue.js';
+import { ExperimentCompletion } from './webhooks/experiment-completion.js';
 
 /** Jobs per addBulk call when a sweep enqueues thousands of runs. */
 const ENQUEUE_BATCH = 1000;
@@ -22,6 +23,7 @@ export class RunStore {
     private readonly experiments: ExperimentRepository,
     private readonly runs: RunRepository,
     private readonly queue: RunQueue,
+    private readonly completion: ExperimentCompletion,
   ) {}
 
   async store(experiment: Omit<NewExperiment, 'runs'>, runs: Omit<NewRun, 'cachedFrom'>[], useCache: boolean): Promise<ExperimentWithRuns> {
@@ -31,6 +33,8 @@ export class RunStore {
 
     const stored = await this.experiments.create({ ...experiment, runs: toStore });
     const queued = stored.runs.filter((r) => r.cachedFromId === null).map((r) => r.id);
+    // Served whole from the cache: complete already, and no worker will say so.
+    if (queued.length === 0) await this.completion.settle(stored.id);
     try {
       for (let i = 0; i < queued.length; i += ENQUEUE_BATCH) await this.queue.enqueue(queued.slice(i, i + ENQUEUE_BATCH));
     } catch (err) {

@@ -31,12 +31,18 @@ export class CiRepository {
   }
 
   /** Records the verdict once: a check that is no longer PENDING keeps its first verdict. */
-  async finishCheck(id: string, status: CheckStatus, verdict: unknown): Promise<Check> {
-    await this.prisma.check.updateMany({
+  /** Stores the verdict of a PENDING check; `finished` is true only for the call that did. */
+  async finishCheck(id: string, status: CheckStatus, verdict: unknown): Promise<{ check: Check; finished: boolean }> {
+    const { count } = await this.prisma.check.updateMany({
       where: { id, status: CheckStatus.PENDING },
       data: { status, verdict: verdict as Prisma.InputJsonValue, finishedAt: new Date() },
     });
-    return this.prisma.check.findUniqueOrThrow({ where: { id } });
+    return { check: await this.prisma.check.findUniqueOrThrow({ where: { id } }), finished: count === 1 };
+  }
+
+  /** The project's checks still waiting on this experiment's runs. */
+  pendingChecksOf(experimentId: string): Promise<Check[]> {
+    return this.prisma.check.findMany({ where: { experimentId, status: CheckStatus.PENDING } });
   }
 }
 

@@ -7,3 +7,4 @@ export { migrate, migrationsDir, type MigrationReport } from './migrate.js';
 export { CiRepository, IdempotencyRepository, CheckStatus, type Baseline, type Check, type IdempotencyClaim } from './ci.repository.js';
 export { ProjectRepository, hashToken, type Project, type ApiToken, type Scope } from './project.repository.js';
 export { SigningKeyRepository } from './signing-key.repository.js';
+export { WebhookRepository, type Webhook, type WebhookDelivery } from './webhook.repository.js';

@@ -46,6 +46,8 @@ export interface RunPage {
 
 /** What a worker needs of the run it claimed. */
 export interface ClaimedRun {
+  experimentId: string;
+  projectId: string;
   spec: unknown;
   seed: bigint;
   replication: number;
@@ -147,7 +149,8 @@ export class RunRepository {
       UPDATE run SET status = 'RUNNING', attempts = attempts + 1, worker_id = ${workerId}, started_at = now(),
                      progress = 0, error = NULL, error_code = NULL
       WHERE id = ${id}::uuid AND status IN ('QUEUED', 'RUNNING')
-      RETURNING spec, seed, replication, attempts`;
+      RETURNING experiment_id AS "experimentId", (SELECT project_id FROM experiment e WHERE e.id = run.experiment_id) AS "projectId",
+                spec, seed, replication, attempts`;
     return claimed ?? null;
   }
 

@@ -1,2 +1,2 @@
-export { QueueName, jobOptions, redisConnection, queuePrefix, type JobItem, type JobName } from './jobs.js';
+export { QueueName, jobOptions, webhookJobOptions, redisConnection, queuePrefix, type JobItem, type JobName, type WebhookJob } from './jobs.js';
 export { QueueModule } from './queue.module.js';

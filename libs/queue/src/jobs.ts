@@ -8,9 +8,28 @@ import type { AppConfig } from '#config';
  */
 export const QueueName = {
   Runs: 'runs',
+  Webhooks: 'webhooks',
 } as const;
 
+/** A job of the runs queue. */
 export type JobItem = { name: 'simulate-run'; data: { runId: string } };
+
+/** A job of the webhooks queue: one delivery of one event to one URL. */
+export type WebhookJob = { name: 'deliver-webhook'; data: { deliveryId: string } };
+
+/**
+ * Deliveries are retried with exponential backoff from 1 s: 8 attempts span about two minutes,
+ * enough for a receiver's restart; the history shows each failed attempt's answer.
+ */
+export function webhookJobOptions(job: WebhookJob, config: Pick<AppConfig, 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'>): JobsOptions {
+  return {
+    jobId: job.data.deliveryId,
+    attempts: config.WEBHOOK_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.WEBHOOK_BACKOFF_MS },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 24 * 3600 },
+  };
+}
 
 export type JobName = JobItem['name'];
 

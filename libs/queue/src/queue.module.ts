@@ -17,7 +17,7 @@ export class QueueModule {
             prefix: queuePrefix(config),
           }),
         }),
-        BullModule.registerQueue({ name: QueueName.Runs }),
+        BullModule.registerQueue({ name: QueueName.Runs }, { name: QueueName.Webhooks }),
       ],
       exports: [BullModule],
     };

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { RunRepository, RunStatus, type Run } from '#persistence';
 import { AppError, assertId, notFound } from '../errors.js';
 import { RunQueue } from '../run-queue.js';
+import { ExperimentCompletion } from '../webhooks/experiment-completion.js';
+import { WebhookEvents } from '../webhooks/webhook-events.js';
 
 /**
  * Cancels a run. A QUEUED run loses its job; a RUNNING run is marked CANCELLED here and its
@@ -12,6 +14,8 @@ export class CancelRun {
   constructor(
     private readonly runs: RunRepository,
     private readonly queue: RunQueue,
+    private readonly completion: ExperimentCompletion,
+    private readonly events: WebhookEvents,
   ) {}
 
   async execute(projectId: string, id: string): Promise<Run> {
@@ -21,7 +25,10 @@ export class CancelRun {
     if (!outcome.found) throw notFound('run', id);
     switch (outcome.previous) {
       case RunStatus.QUEUED:
+        // No worker will see this run again: its completion is told here.
         await this.queue.remove(id);
+        await this.events.emit(projectId, 'run.completed', { runId: id, experimentId: outcome.run.experimentId, status: RunStatus.CANCELLED });
+        await this.completion.settle(outcome.run.experimentId);
         return outcome.run;
       case RunStatus.RUNNING:
         return outcome.run;

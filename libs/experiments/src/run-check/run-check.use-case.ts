@@ -7,6 +7,7 @@ import { assertId, badInput, notFound } from '../errors.js';
 import { DEFAULT_TABLE_METRICS } from '../query-sweep/query-sweep.use-case.js';
 import { SubmitExperiment } from '../submit-experiment/submit-experiment.use-case.js';
 import { SubmitSweep } from '../submit-sweep/submit-sweep.use-case.js';
+import { WebhookEvents } from '../webhooks/webhook-events.js';
 import { applyThreshold, parseThresholds, type Threshold, type ThresholdOutcome } from './thresholds.js';
 
 const schema = z
@@ -52,6 +53,7 @@ export class RunCheck {
     private readonly baselines: Baselines,
     private readonly submitExperiment: SubmitExperiment,
     private readonly submitSweep: SubmitSweep,
+    private readonly events: WebhookEvents,
   ) {}
 
   async create(projectId: string, input: unknown): Promise<{ check: Check; wait: boolean }> {
@@ -83,6 +85,11 @@ export class RunCheck {
     return this.evaluate(projectId, check);
   }
 
+  /** Gives a verdict to the checks waiting on an experiment whose runs have all finished. */
+  async evaluatePending(projectId: string, experimentId: string): Promise<void> {
+    for (const check of await this.ci.pendingChecksOf(experimentId)) await this.evaluate(projectId, check);
+  }
+
   /** Polls until the verdict is in or `timeoutMs` passes. */
   async waitFor(projectId: string, check: Check, timeoutMs: number): Promise<Check> {
     const deadline = Date.now() + timeoutMs;
@@ -99,7 +106,9 @@ export class RunCheck {
     const candidate = await this.runs.findByExperiment(check.experimentId, projectId);
     if (candidate.some((r) => r.status === RunStatus.QUEUED || r.status === RunStatus.RUNNING)) return check;
     const verdict = await this.verdict(projectId, check, candidate);
-    return this.ci.finishCheck(check.id, verdict.status, verdict);
+    const { check: stored, finished } = await this.ci.finishCheck(check.id, verdict.status, verdict);
+    if (finished) await this.events.emit(projectId, 'check.completed', { checkId: stored.id, experimentId: stored.experimentId, status: stored.status, baseline: stored.baselineName, failures: verdict.failures, error: verdict.error ?? null });
+    return stored;
   }
 
   private async verdict(projectId: string, check: Check, candidate: Run[]): Promise<CheckVerdict> {

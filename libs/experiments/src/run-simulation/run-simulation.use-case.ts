@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config';
-import { RunRepository } from '#persistence';
+import { RunRepository, type ClaimedRun } from '#persistence';
+import { RunCheck } from '../run-check/run-check.use-case.js';
+import { ExperimentCompletion } from '../webhooks/experiment-completion.js';
+import { WebhookEvents } from '../webhooks/webhook-events.js';
 import { CancelledError, flattenMetrics, SimError, simulate } from '#sim';
 
 export interface RunContext {
@@ -33,12 +36,30 @@ export class RunSimulation {
 
   constructor(
     private readonly runs: RunRepository,
+    private readonly completion: ExperimentCompletion,
+    private readonly checks: RunCheck,
+    private readonly events: WebhookEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(runId: string, ctx: RunContext): Promise<RunOutcome> {
     const run = await this.runs.claim(runId, this.config.WORKER_ID);
     if (!run) return 'skipped'; // finished, cancelled or deleted meanwhile
+    const outcome = await this.simulate(runId, run, ctx);
+    await this.finished(runId, run, outcome === 'succeeded' ? 'SUCCEEDED' : 'CANCELLED');
+    return outcome;
+  }
+
+  /**
+   * After a run's last word (succeeded, cancelled, failed for good): its webhooks, and if it was
+   * the experiment's last run, the experiment's and its waiting checks'.
+   */
+  private async finished(runId: string, run: ClaimedRun, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'): Promise<void> {
+    await this.events.emit(run.projectId, 'run.completed', { runId, experimentId: run.experimentId, status });
+    if (await this.completion.settle(run.experimentId)) await this.checks.evaluatePending(run.projectId, run.experimentId);
+  }
+
+  private async simulate(runId: string, run: ClaimedRun, ctx: RunContext): Promise<'succeeded' | 'cancelled'> {
 
     const abort = new AbortController();
     const progress = new ProgressWriter(PROGRESS_EVERY_MS, async (f) => {
@@ -71,12 +92,14 @@ export class RunSimulation {
       if (err instanceof CancelledError && timedOut) {
         const message = `stopped after ${this.config.RUN_TIMEOUT_MS / 1000} s of wall time (RUN_TIMEOUT_MS=${this.config.RUN_TIMEOUT_MS}); shorten duration.measureUs or raise the limit`;
         await this.runs.fail(runId, 'TIMEOUT', message, true);
+        await this.finished(runId, run, 'FAILED');
         throw new PermanentRunError(message);
       }
       if (err instanceof CancelledError) return 'cancelled';
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof SimError || err instanceof RangeError) {
         await this.runs.fail(runId, err instanceof SimError ? err.code : 'INVALID_RUN', message, true);
+        await this.finished(runId, run, 'FAILED');
         throw new PermanentRunError(message);
       }
       this.logger.error({ runId, attempt: run.attempts, err }, `run ${runId} attempt ${run.attempts} failed: ${message}`);
@@ -86,6 +109,7 @@ export class RunSimulation {
         ctx.finalAttempt ? `failed after ${run.attempts} attempt(s): ${message}` : `attempt ${run.attempts} failed, retrying: ${message}`,
         ctx.finalAttempt,
       );
+      if (ctx.finalAttempt) await this.finished(runId, run, 'FAILED');
       throw err;
     } finally {
       clearTimeout(timer);

@@ -1,0 +1,37 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { WebhookRepository } from '#persistence';
+import { QueueName, webhookJobOptions, type WebhookJob } from '#queue';
+
+export const WEBHOOK_EVENTS = ['run.completed', 'experiment.completed', 'check.completed'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/**
+ * Records an event as a delivery for each of the project's webhooks that takes it, then queues
+ * the deliveries. The rows come first: a delivery whose job was lost is still in the history as
+ * PENDING. Telling webhooks never fails the work that caused the event.
+ */
+@Injectable()
+export class WebhookEvents {
+  private readonly logger = new Logger(WebhookEvents.name);
+
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    @InjectQueue(QueueName.Webhooks) private readonly queue: Queue<WebhookJob['data'], unknown, WebhookJob['name']>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async emit(projectId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<void> {
+    try {
+      const payload = { event, occurredAt: new Date().toISOString(), projectId, data };
+      const ids = await this.webhooks.record(projectId, event, payload);
+      if (ids.length === 0) return;
+      const jobs: WebhookJob[] = ids.map((deliveryId) => ({ name: 'deliver-webhook', data: { deliveryId } }));
+      await this.queue.addBulk(jobs.map((job) => ({ ...job, opts: webhookJobOptions(job, this.config) })));
+    } catch (err) {
+      this.logger.warn(`webhook event ${event} for project ${projectId} not recorded: ${(err as Error).message}`);
+    }
+  }
+}
