@@ -34,7 +34,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(port, '127.0.0.1', r));
   base = `http://127.0.0.1:${port}`;
-  stack = await Stack.start('webhooks', { workers: 1, env: { WEBHOOK_BACKOFF_MS: '100', WEBHOOK_ATTEMPTS: '4' } });
+  stack = await Stack.start('webhooks', { workers: 1, env: { WEBHOOK_BACKOFF_MS: '100', WEBHOOK_ATTEMPTS: '4', RECONCILE_INTERVAL_MS: '1000' } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -124,6 +124,14 @@ describe('webhooks', () => {
     expect(told[0].data).toMatchObject({ checkId: check.body.id, status: 'PASS', baseline: 'main', failures: [] });
     // The check's candidate came from the cache: its experiment completed without a worker.
     expect(events('/ok').some((e) => e.event === 'experiment.completed' && e.data.experimentId === check.body.experimentId)).toBe(true);
+  });
+
+  it('completes (and tells of) an experiment whose completion no run claimed, from the reconciler', async () => {
+    const { body } = await stack.http().post('/v1/experiments').send({ spec: { duration: { measureUs: 5_000 }, seed: 55 } }).expect(202);
+    await stack.waitFor('experiment.completed', async () => events('/ok').some((e) => e.event === 'experiment.completed' && e.data.experimentId === body.id));
+    // As if its last two runs had finished at once and each left the completion to the other.
+    await stack.db.query('UPDATE experiment SET completed_at = NULL WHERE id = $1', [body.id]);
+    await stack.waitFor('a second experiment.completed', async () => events('/ok').filter((e) => e.event === 'experiment.completed' && e.data.experimentId === body.id).length === 2, 30_000);
   });
 
   it('deletes a webhook: no more deliveries to it', async () => {

@@ -164,12 +164,12 @@ export class RunRepository {
    * The result and its metric rows in one transaction. A retried job replaces rather than adds
    * (and the metric primary key forbids a second set); a run cancelled meanwhile stays cancelled.
    */
-  async succeed(id: string, result: unknown, metrics: Record<string, number>, modelVersion: string): Promise<boolean> {
+  async succeed(id: string, result: unknown, metrics: Record<string, number>, modelVersion: string): Promise<{ stored: boolean; othersQueued: boolean }> {
     // One statement, so one round trip and atomic: the run becomes SUCCEEDED only if it was
     // RUNNING, and its metric rows are written with it. A retried job's rows replace the first
     // attempt's (same spec and seed, same names), never add to them.
     const names = Object.keys(metrics);
-    const [written] = await this.prisma.$queryRaw<{ n: bigint }[]>`
+    const [written] = await this.prisma.$queryRaw<{ n: bigint; queued: boolean }[]>`
       WITH done AS (
         UPDATE run SET status = 'SUCCEEDED', progress = 1, finished_at = now(), result = ${JSON.stringify(result)}::jsonb, model_version = ${modelVersion}
         WHERE id = ${id}::uuid AND status = 'RUNNING' RETURNING id
@@ -179,8 +179,10 @@ export class RunRepository {
         ON CONFLICT (run_id, name) DO UPDATE SET value = EXCLUDED.value
         RETURNING 1
       )
-      SELECT (SELECT count(*) FROM done) AS n`;
-    return Number(written.n) === 1;
+      SELECT (SELECT count(*) FROM done) AS n,
+             EXISTS (SELECT 1 FROM run q WHERE q.experiment_id = (SELECT experiment_id FROM run WHERE id = ${id}::uuid) AND q.status = 'QUEUED') AS queued`;
+    // othersQueued: runs of the experiment still to start, so this one cannot have been its last.
+    return { stored: Number(written.n) === 1, othersQueued: written.queued };
   }
 
   /** FAILED for good (`final`), or back to QUEUED with the error shown while a retry waits. */
@@ -263,6 +265,16 @@ export class RunRepository {
   }
 
   /** Runs queued (or running) before `before`: the reconciler checks that Redis has a job for each. */
+  /** Experiments no run of which is QUEUED or RUNNING, but whose completion nobody claimed. */
+  async findUnsettled(limit = 1000): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT e.id FROM experiment e
+      WHERE e.completed_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM run r WHERE r.experiment_id = e.id AND r.status IN ('QUEUED', 'RUNNING'))
+      ORDER BY e.created_at LIMIT ${limit}`;
+    return rows.map((r) => r.id);
+  }
+
   findActiveSince(before: Date): Promise<Pick<Run, 'id' | 'status'>[]> {
     return this.prisma.run.findMany({
       where: { status: { in: ACTIVE }, queuedAt: { lt: before } },

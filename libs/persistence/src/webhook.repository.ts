@@ -13,6 +13,12 @@ export class WebhookRepository {
     return this.prisma.webhook.create({ data: { projectId, url, events, secret } });
   }
 
+  /** Every event some webhook of the project takes. */
+  async eventsOf(projectId: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ event: string }[]>`SELECT DISTINCT unnest(events) AS event FROM webhook WHERE project_id = ${projectId}::uuid`;
+    return rows.map((r) => r.event);
+  }
+
   list(projectId: string): Promise<Webhook[]> {
     return this.prisma.webhook.findMany({ where: { projectId }, orderBy: { createdAt: 'asc' } });
   }

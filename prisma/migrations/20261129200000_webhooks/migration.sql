@@ -43,3 +43,11 @@ ALTER TABLE "webhook" ADD CONSTRAINT "webhook_project_id_fkey" FOREIGN KEY ("pro
 
 -- AddForeignKey
 ALTER TABLE "webhook_delivery" ADD CONSTRAINT "webhook_delivery_webhook_id_fkey" FOREIGN KEY ("webhook_id") REFERENCES "webhook"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Experiments already finished count as completed (told to no one: there were no webhooks).
+UPDATE "experiment" e SET "completed_at" = CURRENT_TIMESTAMP
+WHERE NOT EXISTS (SELECT 1 FROM "run" r WHERE r."experiment_id" = e."id" AND r."status" IN ('QUEUED', 'RUNNING'));
+
+-- The reconciler's look for experiments whose completion nobody claimed.
+-- CreateIndex
+CREATE INDEX "experiment_open_idx" ON "experiment"("created_at") WHERE "completed_at" IS NULL;

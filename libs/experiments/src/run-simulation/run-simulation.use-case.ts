@@ -45,8 +45,8 @@ export class RunSimulation {
   async execute(runId: string, ctx: RunContext): Promise<RunOutcome> {
     const run = await this.runs.claim(runId, this.config.WORKER_ID);
     if (!run) return 'skipped'; // finished, cancelled or deleted meanwhile
-    const outcome = await this.simulate(runId, run, ctx);
-    await this.finished(runId, run, outcome === 'succeeded' ? 'SUCCEEDED' : 'CANCELLED');
+    const { outcome, othersQueued } = await this.simulate(runId, run, ctx);
+    await this.finished(runId, run, outcome === 'succeeded' ? 'SUCCEEDED' : 'CANCELLED', !othersQueued);
     return outcome;
   }
 
@@ -54,12 +54,14 @@ export class RunSimulation {
    * After a run's last word (succeeded, cancelled, failed for good): its webhooks, and if it was
    * the experiment's last run, the experiment's and its waiting checks'.
    */
-  private async finished(runId: string, run: ClaimedRun, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'): Promise<void> {
+  private async finished(runId: string, run: ClaimedRun, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', maybeLast = true): Promise<void> {
     await this.events.emit(run.projectId, 'run.completed', { runId, experimentId: run.experimentId, status });
-    if (await this.completion.settle(run.experimentId)) await this.checks.evaluatePending(run.projectId, run.experimentId);
+    // A run with others still QUEUED is not the last (they settle it), which spares a sweep a
+    // round trip per run; a race among the last few is left to the reconciler's settle.
+    if (maybeLast && (await this.completion.settle(run.experimentId))) await this.checks.evaluatePending(run.projectId, run.experimentId);
   }
 
-  private async simulate(runId: string, run: ClaimedRun, ctx: RunContext): Promise<'succeeded' | 'cancelled'> {
+  private async simulate(runId: string, run: ClaimedRun, ctx: RunContext): Promise<{ outcome: 'succeeded' | 'cancelled'; othersQueued: boolean }> {
 
     const abort = new AbortController();
     const progress = new ProgressWriter(PROGRESS_EVERY_MS, async (f) => {
@@ -85,8 +87,8 @@ export class RunSimulation {
         },
       });
       await progress.settle();
-      const stored = await this.runs.succeed(runId, { runId, ...result }, flattenMetrics(result.metrics), result.model.version);
-      return stored ? 'succeeded' : 'cancelled';
+      const { stored, othersQueued } = await this.runs.succeed(runId, { runId, ...result }, flattenMetrics(result.metrics), result.model.version);
+      return { outcome: stored ? 'succeeded' : 'cancelled', othersQueued };
     } catch (err) {
       await progress.settle();
       if (err instanceof CancelledError && timedOut) {
@@ -95,7 +97,7 @@ export class RunSimulation {
         await this.finished(runId, run, 'FAILED');
         throw new PermanentRunError(message);
       }
-      if (err instanceof CancelledError) return 'cancelled';
+      if (err instanceof CancelledError) return { outcome: 'cancelled', othersQueued: false };
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof SimError || err instanceof RangeError) {
         await this.runs.fail(runId, err instanceof SimError ? err.code : 'INVALID_RUN', message, true);

@@ -13,11 +13,11 @@ export class ExperimentCompletion {
     private readonly events: WebhookEvents,
   ) {}
 
-  /** True when this call completed the experiment. */
-  async settle(experimentId: string): Promise<boolean> {
+  /** The experiment's project when this call completed it; null when it is not done or another call did it. */
+  async settle(experimentId: string): Promise<string | null> {
     const done = await this.webhooks.completeExperiment(experimentId);
-    if (!done) return false;
+    if (!done) return null;
     await this.events.emit(done.projectId, 'experiment.completed', { experimentId, counts: done.counts });
-    return true;
+    return done.projectId;
   }
 }

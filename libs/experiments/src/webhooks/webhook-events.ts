@@ -1,9 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { LRUCache } from 'lru-cache';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { WebhookRepository } from '#persistence';
 import { QueueName, webhookJobOptions, type WebhookJob } from '#queue';
+
+const SUBSCRIPTIONS_TTL_MS = 2_000;
 
 export const WEBHOOK_EVENTS = ['run.completed', 'experiment.completed', 'check.completed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -16,6 +19,12 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 @Injectable()
 export class WebhookEvents {
   private readonly logger = new Logger(WebhookEvents.name);
+  /**
+   * The events each project's webhooks take, kept for SUBSCRIPTIONS_TTL_MS: most projects have
+   * none, and a sweep's runs should not each ask. A webhook registered now hears events from
+   * within that time on.
+   */
+  private readonly subscriptions = new LRUCache<string, Set<string>>({ max: 10_000, ttl: SUBSCRIPTIONS_TTL_MS });
 
   constructor(
     private readonly webhooks: WebhookRepository,
@@ -25,6 +34,7 @@ export class WebhookEvents {
 
   async emit(projectId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<void> {
     try {
+      if (!(await this.subscribed(projectId)).has(event)) return;
       const payload = { event, occurredAt: new Date().toISOString(), projectId, data };
       const ids = await this.webhooks.record(projectId, event, payload);
       if (ids.length === 0) return;
@@ -33,5 +43,14 @@ export class WebhookEvents {
     } catch (err) {
       this.logger.warn(`webhook event ${event} for project ${projectId} not recorded: ${(err as Error).message}`);
     }
+  }
+
+  private async subscribed(projectId: string): Promise<Set<string>> {
+    let events = this.subscriptions.get(projectId);
+    if (!events) {
+      events = new Set(await this.webhooks.eventsOf(projectId));
+      this.subscriptions.set(projectId, events);
+    }
+    return events;
   }
 }
