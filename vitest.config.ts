@@ -8,7 +8,7 @@ const alias = libs.map((lib) => ({ find: `#${lib}`, replacement: fileURLToPath(n
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['libs/**/*.spec.ts', 'test/**/*.spec.ts'],
+    include: ['libs/**/*.spec.ts', 'scripts/**/*.spec.ts', 'test/**/*.spec.ts'],
     // End-to-end tests wait up to 60 s for a state (and then say which); the test limit is above that.
     testTimeout: 120_000,
     hookTimeout: 60_000,

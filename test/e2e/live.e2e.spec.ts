@@ -102,6 +102,47 @@ describe('live progress', () => {
   });
 });
 
+describe('operations while a sweep runs', () => {
+  it('/health shows the queue and the workers, /metrics the runs by status, the queue board the jobs (admin only)', async () => {
+    const sweep = { base: { duration: { measureUs: 1_000_000 } }, axes: [{ path: 'seed', values: [31, 32, 33, 34, 35, 36, 37, 38] }], cache: false };
+    const { body } = await stack.http().post('/v1/sweeps').send(sweep).expect(202);
+    const health = await stack.waitFor('/health to show work in flight', async () => {
+      const { body: h } = await stack.http(null).get('/health').expect(200);
+      return h.activeRuns > 0 && h.queueDepth > 0 ? h : undefined;
+    });
+    expect(health).toMatchObject({ status: 'ok', database: 'up', queue: 'up', workers: 2 });
+
+    const metrics = (await stack.http().get('/metrics').expect(200)).text;
+    expect(Number(/^iopath_runs\{status="RUNNING"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(Number(/^iopath_runs\{status="QUEUED"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^iopath_workers 2$/m);
+
+    // The queue board: a browser's Basic auth with the admin token as the password.
+    const basic = `Basic ${Buffer.from(`ops:${stack.token}`).toString('base64')}`;
+    const page = await fetch(`${stack.apiUrl}/admin/queues`, { headers: { authorization: basic } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Bull Dashboard</title>');
+    const api = await fetch(`${stack.apiUrl}/admin/queues/api/queues?activeQueue=runs&status=latest&page=1&jobsPerPage=20`, { headers: { authorization: basic } });
+    const queues = ((await api.json()) as { queues: { name: string; counts: Record<string, number> }[] }).queues;
+    expect(queues.map((q) => q.name).sort()).toEqual(['runs', 'webhooks']);
+    const runs = queues.find((q) => q.name === 'runs')!;
+    expect(runs.counts.active + runs.counts.waiting).toBeGreaterThan(0);
+
+    const anonymous = await fetch(`${stack.apiUrl}/admin/queues`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic/);
+    const reader = await fetch(`${stack.apiUrl}/admin/queues`, { headers: { authorization: `Bearer ${stack.createToken('live', 'read')}` } });
+    expect(reader.status).toBe(403);
+
+    const client = liveClient(stack.apiUrl, stack.token);
+    try {
+      await subscribe(client, PROGRESS, { id: body.id }).done; // until the sweep is done
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
 describe('iopath watch', () => {
   const cli = (...args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {

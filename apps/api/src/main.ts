@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { HttpErrorFilter } from './errors/http-error.filter.js';
 import { publishOpenApi } from './openapi.js';
+import { mountQueueBoard } from './ops/queue-board.js';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '#config';
 import { migrate } from '#persistence';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   app.enableCors({ origin: origins.length ? origins : false });
   app.enableShutdownHooks();
   publishOpenApi(app);
+  mountQueueBoard(app);
   await app.listen(config.API_PORT, config.API_HOST);
   const shown = config.API_HOST === '0.0.0.0' ? '127.0.0.1' : config.API_HOST;
   app.get(Logger).log(`api ready: GraphQL at http://${shown}:${config.API_PORT}/graphql, REST at http://${shown}:${config.API_PORT}/v1`);
