@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveClient, subscribe } from '../support/live.js';
@@ -62,6 +63,10 @@ describe('live progress', () => {
       // The stream's last state is what the API answers afterwards.
       const after = await stack.gql<{ run: { status: string } }>('query($id: ID!) { run(id: $id) { status } }', { id: body.runs[0].id });
       expect(after.data!.run.status).toBe('SUCCEEDED');
+      // The worker's JSON log line of the run carries the run's, experiment's and job's ids as fields.
+      const lines = stack.processes.filter((p) => p.name.startsWith('worker')).flatMap((p) => readFileSync(p.log, 'utf8').split('\n'));
+      const logged = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.runId === body.runs[0].id && l.outcome);
+      expect(logged).toMatchObject({ runId: body.runs[0].id, experimentId: body.id, jobId: body.runs[0].id, outcome: 'succeeded', role: 'worker' });
     } finally {
       await client.dispose();
     }

@@ -27,13 +27,13 @@ export class RunProcessor extends WorkerHost {
       case 'simulate-run': {
         const started = performance.now();
         try {
-          const outcome = await this.runSimulation.execute(job.data.runId, {
+          const { outcome, experimentId } = await this.runSimulation.execute(job.data.runId, {
             finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
             onProgress: (f) => job.updateProgress(Math.round(f * 1000) / 1000),
           });
           // Ids as fields, so a log search finds every line of a run, its job and its attempt.
           this.logger.log(
-            { runId: job.data.runId, jobId: job.id, jobAttempt: job.attemptsMade + 1, outcome, ms: Math.round(performance.now() - started) },
+            { runId: job.data.runId, experimentId, jobId: job.id, jobAttempt: job.attemptsMade + 1, outcome, ms: Math.round(performance.now() - started) },
             `run ${job.data.runId} ${outcome}`,
           );
           return outcome;

@@ -38,7 +38,7 @@ export class RunStore {
     try {
       for (let i = 0; i < queued.length; i += ENQUEUE_BATCH) await this.queue.enqueue(queued.slice(i, i + ENQUEUE_BATCH));
     } catch (err) {
-      this.logger.warn(`experiment ${stored.id} stored but not all enqueued (${(err as Error).message}); the reconciler will enqueue the rest`);
+      this.logger.warn({ experimentId: stored.id }, `experiment ${stored.id} stored but not all enqueued (${(err as Error).message}); the reconciler will enqueue the rest`);
     }
     return stored;
   }

@@ -42,12 +42,13 @@ export class RunSimulation {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(runId: string, ctx: RunContext): Promise<RunOutcome> {
+  /** The outcome, and the run's experiment (for the worker's log lines) when the run was there to claim. */
+  async execute(runId: string, ctx: RunContext): Promise<{ outcome: RunOutcome; experimentId?: string }> {
     const run = await this.runs.claim(runId, this.config.WORKER_ID);
-    if (!run) return 'skipped'; // finished, cancelled or deleted meanwhile
+    if (!run) return { outcome: 'skipped' }; // finished, cancelled or deleted meanwhile
     const { outcome, othersQueued } = await this.simulate(runId, run, ctx);
     await this.finished(runId, run, outcome === 'succeeded' ? 'SUCCEEDED' : 'CANCELLED', !othersQueued);
-    return outcome;
+    return { outcome, experimentId: run.experimentId };
   }
 
   /**
@@ -104,7 +105,7 @@ export class RunSimulation {
         await this.finished(runId, run, 'FAILED');
         throw new PermanentRunError(message);
       }
-      this.logger.error({ runId, attempt: run.attempts, err }, `run ${runId} attempt ${run.attempts} failed: ${message}`);
+      this.logger.error({ runId, experimentId: run.experimentId, attempt: run.attempts, err }, `run ${runId} attempt ${run.attempts} failed: ${message}`);
       await this.runs.fail(
         runId,
         'INTERNAL',
