@@ -110,6 +110,13 @@ describe('report pages in Chromium', () => {
       expect(verdicts).toHaveLength(3);
       // Arrakis against Linux: more throughput, lower latency — all significant over 3 replications.
       expect(verdicts.every((v) => v === 'better')).toBe(true);
+      // GraphQL's comparison links the same page.
+      const q = await stack.gql<{ compare: { reportUrl: string } }>('query($b: ID!, $c: ID!) { compare(baseline: {experimentId: $b}, candidate: {experimentId: $c}) { reportUrl } }', {
+        b: other.body.id,
+        c: (await stack.run(runIds[0]))!.experiment_id,
+      });
+      expect(new URL(q.data!.compare.reportUrl).pathname).toBe(new URL(body.reportUrl as string).pathname);
+      expect((await fetch(q.data!.compare.reportUrl)).status).toBe(200);
     } finally {
       await close();
     }

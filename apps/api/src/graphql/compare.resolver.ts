@@ -1,6 +1,8 @@
-import { Args, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { badInput, CompareRuns, type RunSelector } from '#experiments';
-import { ProjectId } from '../auth/caller.js';
+import { ProjectId, type AuthedRequest } from '../auth/caller.js';
+import { ReportLinks } from '../reports/report-links.js';
+import { selectorText } from '../rest/compare.controller.js';
 import { ConfidenceIntervalModel } from './run.model.js';
 
 @InputType({ description: 'A run, or the replications of an experiment (at one point, for a sweep).' })
@@ -31,6 +33,8 @@ export class ComparisonModel {
   @Field(() => [ID]) baselineRunIds!: string[];
   @Field(() => [ID]) candidateRunIds!: string[];
   @Field(() => [MetricComparisonModel]) metrics!: MetricComparisonModel[];
+  @Field(() => String, { nullable: true, description: "The HTML report (a signed link): the change of each metric with its interval, coloured by verdict. Null for a baseline's point." })
+  reportUrl!: string | null;
 }
 
 export function toSelector(input: RunSelectorInput, side: string): RunSelector {
@@ -43,16 +47,23 @@ export function toSelector(input: RunSelectorInput, side: string): RunSelector {
 
 @Resolver()
 export class CompareResolver {
-  constructor(private readonly compareRuns: CompareRuns) {}
+  constructor(
+    private readonly compareRuns: CompareRuns,
+    private readonly links: ReportLinks,
+  ) {}
 
   @Query(() => ComparisonModel, { description: 'Baseline against candidate, metric by metric, with confidence intervals and a significance test.' })
   async compare(
     @ProjectId() projectId: string,
+    @Context('req') req: AuthedRequest,
     @Args('baseline') baseline: RunSelectorInput,
     @Args('candidate') candidate: RunSelectorInput,
     @Args('metrics', { type: () => [String], nullable: true }) metrics?: string[],
   ): Promise<ComparisonModel> {
-    const c = await this.compareRuns.execute(projectId, toSelector(baseline, 'baseline'), toSelector(candidate, 'candidate'), metrics);
-    return { test: c.test, baselineRunIds: c.baseline.runIds, candidateRunIds: c.candidate.runIds, metrics: c.metrics };
+    const [b, c] = [toSelector(baseline, 'baseline'), toSelector(candidate, 'candidate')];
+    const result = await this.compareRuns.execute(projectId, b, c, metrics);
+    const [bText, cText] = [selectorText(b), selectorText(c)];
+    const reportUrl = bText && cText ? this.links.compare(req, projectId, bText, cText) : null;
+    return { test: result.test, baselineRunIds: result.baseline.runIds, candidateRunIds: result.candidate.runIds, metrics: result.metrics, reportUrl };
   }
 }

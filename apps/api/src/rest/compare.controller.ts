@@ -18,6 +18,13 @@ export function selector(value: string | undefined, side: string): RunSelector {
   return m[1] === 'run' ? { runId: m[2] } : { experimentId: m[2], point: m[3] === undefined ? undefined : Number(m[3]) };
 }
 
+/** The text form of a selector, for report links; null for a baseline's point, which it cannot name. */
+export function selectorText(s: RunSelector): string | null {
+  if ('runId' in s) return `run:${s.runId}`;
+  if ('experimentId' in s) return `experiment:${s.experimentId}${s.point === undefined ? '' : `:${s.point}`}`;
+  return s.point === undefined ? `baseline:${s.baseline}` : null;
+}
+
 @Controller('v1/compare')
 @UseFilters(HttpErrorFilter)
 export class CompareController {
