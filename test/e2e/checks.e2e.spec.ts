@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iopath } from '../support/cli.js';
 import { Stack } from '../support/stack.js';
 
 /** The CI gate over REST: baselines, checks with thresholds, report formats and idempotent retries. */
@@ -111,18 +111,7 @@ describe('the iopath check CLI', () => {
     writeFileSync(f, stringify(spec));
     return f;
   };
-  /** Runs the installed CLI as a CI job would (asynchronously: the API answers meanwhile). */
-  const cli = (...args: string[]) => {
-    return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const withToken = args[0] === 'check' || args[0] === 'baseline' ? [...args, '--token', stack.token] : args;
-      const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/iopath.js'), ...withToken]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  };
+  const cli = (...args: string[]) => iopath(...(args[0] === 'check' || args[0] === 'baseline' ? [...args, '--token', stack.token] : args));
 
   it('exits 0 on an unchanged spec, 1 on a slower device naming the metric, 2 on errors; JUnit validates', async () => {
     const same = await cli('check', file('same.yaml', redisSet()), '--api', stack.apiUrl, '--baseline', 'main', '--threshold', 'latencyUs.all.p99=+5%');

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveClient, subscribe } from '../support/live.js';
+import { iopath } from '../support/cli.js';
 import { Stack } from '../support/stack.js';
 
 /**
@@ -149,27 +148,17 @@ describe('operations while a sweep runs', () => {
 });
 
 describe('iopath watch', () => {
-  const cli = (...args: string[]) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.resolve(import.meta.dirname, '../../bin/iopath.js'), ...args]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-
   it('follows a sweep to the end and exits 0; an unknown id exits 2 naming it', async () => {
     const sweep = { base: { duration: { measureUs: 1_000_000 } }, axes: [{ path: 'seed', values: [21, 22, 23, 24, 25, 26] }], cache: false };
     const { body } = await stack.http().post('/v1/sweeps').send(sweep).expect(202);
-    const res = await cli('watch', body.id, '--api', otherApi, '--token', stack.token);
+    const res = await iopath('watch', body.id, '--api', otherApi, '--token', stack.token);
     expect(res.status, res.stderr).toBe(0);
     const lines = res.stderr.trim().split('\n');
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.at(-1)).toMatch(/6\/6 runs done, 0 failed/);
     expect(res.stdout).toBe('6 succeeded, 0 failed, 0 cancelled of 6\n');
 
-    const missing = await cli('watch', '00000000-0000-4000-8000-00000000dead', '--api', otherApi, '--token', stack.token);
+    const missing = await iopath('watch', '00000000-0000-4000-8000-00000000dead', '--api', otherApi, '--token', stack.token);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no experiment with id '00000000-0000-4000-8000-00000000dead'/);
   });

@@ -22,10 +22,18 @@ export type WebhookJob = { name: 'deliver-webhook'; data: { deliveryId: string }
  * enough for a receiver's restart; the history shows each failed attempt's answer.
  */
 export function webhookJobOptions(job: WebhookJob, config: Pick<AppConfig, 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'>): JobsOptions {
+  return retried(job.data.deliveryId, config.WEBHOOK_ATTEMPTS, config.WEBHOOK_BACKOFF_MS);
+}
+
+/**
+ * One job per id (a second add of the id is a no-op), retried with exponential backoff. Postgres
+ * keeps what matters; Redis keeps finished jobs only long enough to look at.
+ */
+function retried(jobId: string, attempts: number, backoffMs: number): JobsOptions {
   return {
-    jobId: job.data.deliveryId,
-    attempts: config.WEBHOOK_ATTEMPTS,
-    backoff: { type: 'exponential', delay: config.WEBHOOK_BACKOFF_MS },
+    jobId,
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs },
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 24 * 3600 },
   };
@@ -40,14 +48,7 @@ export type JobName = JobItem['name'];
 export function jobOptions(item: JobItem, config: Pick<AppConfig, 'RUN_ATTEMPTS' | 'RUN_BACKOFF_MS'>): JobsOptions {
   switch (item.name) {
     case 'simulate-run':
-      return {
-        jobId: item.data.runId,
-        attempts: config.RUN_ATTEMPTS,
-        backoff: { type: 'exponential', delay: config.RUN_BACKOFF_MS },
-        // Postgres keeps the results; Redis keeps finished jobs only long enough to look at.
-        removeOnComplete: { age: 3600, count: 10_000 },
-        removeOnFail: { age: 24 * 3600 },
-      };
+      return retried(item.data.runId, config.RUN_ATTEMPTS, config.RUN_BACKOFF_MS);
   }
 }
 
