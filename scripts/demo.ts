@@ -88,11 +88,12 @@ const redis = (path: string, op: 'get' | 'set', clients: number) => ({
   workload: { kind: 'kv', kv: { server: 'redis', valueSize: 1024, getRatio: op === 'get' ? 1 : 0, clients } },
 });
 
-const RUN = `query($id: ID!) { run(id: $id) { status error
+const RUN = `query($id: ID!) { run(id: $id) { status error reportUrl
   metrics { throughputOpsPerSec bottleneck latencyUs { get { mean } set { mean } }
             breakdown { get { hardwarePct kernelPct libioPct appPct } set { hardwarePct kernelPct libioPct appPct } } } } }`;
 type RunResult = {
   status: string;
+  reportUrl: string;
   error: string | null;
   metrics: {
     throughputOpsPerSec: number;
@@ -149,6 +150,13 @@ async function main(): Promise<void> {
     ]);
   });
   console.log(table.toString());
+  // The lecture's comparison as a page with charts: Linux against Arrakis, Redis GET, one client.
+  const { compare } = await gql<{ compare: { reportUrl: string } }>('query($b: ID!, $c: ID!) { compare(baseline: {runId: $b}, candidate: {runId: $c}) { reportUrl } }', {
+    b: submitted[0],
+    c: submitted[2],
+  });
+  console.log(`Reports with charts (open in a browser): ${results[0].reportUrl}`);
+  console.log(`  Linux → Arrakis, Redis GET: ${compare.reportUrl}`);
   console.log(`${submitted.length} runs stored in project demo; list them with the token made for this demo:`);
   console.log(`  curl -H 'Authorization: Bearer ${token}' '${base}/v1/runs?tag=demo&limit=8'`);
   console.log('Your own project and admin token: npx iopath admin create-project NAME (then create-token NAME --scope read|submit|admin).');
