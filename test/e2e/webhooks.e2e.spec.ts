@@ -34,7 +34,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(port, '127.0.0.1', r));
   base = `http://127.0.0.1:${port}`;
-  stack = await Stack.start('webhooks', { workers: 1, env: { WEBHOOK_BACKOFF_MS: '100', WEBHOOK_ATTEMPTS: '4', RECONCILE_INTERVAL_MS: '1000' } });
+  stack = await Stack.start('webhooks', { workers: 1, env: { WEBHOOK_BACKOFF_MS: '100', WEBHOOK_ATTEMPTS: '4', RECONCILE_INTERVAL_MS: '1000', RECONCILE_GRACE_MS: '1000' } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -132,6 +132,16 @@ describe('webhooks', () => {
     // As if its last two runs had finished at once and each left the completion to the other.
     await stack.db.query('UPDATE experiment SET completed_at = NULL WHERE id = $1', [body.id]);
     await stack.waitFor('a second experiment.completed', async () => events('/ok').filter((e) => e.event === 'experiment.completed' && e.data.experimentId === body.id).length === 2, 30_000);
+  });
+
+  it('delivers a delivery whose job was lost (Redis lost it, or a process died between row and job)', async () => {
+    const { rows } = await stack.db.query(
+      `INSERT INTO webhook_delivery (id, webhook_id, event, payload) VALUES (gen_random_uuid(), $1, 'run.completed', '{"event": "run.completed", "data": {"lost": true}}') RETURNING id`,
+      [ok.id],
+    );
+    await stack.waitFor('the lost delivery to arrive', async () => at('/ok').find((r) => r.headers['x-iopath-delivery'] === rows[0].id), 30_000);
+    const { body } = await stack.http().get(`/v1/webhooks/${ok.id}/deliveries`).expect(200);
+    expect(body.items.find((d: { id: string }) => d.id === rows[0].id)).toMatchObject({ status: 'DELIVERED', attempts: 1 });
   });
 
   it('deletes a webhook: no more deliveries to it', async () => {

@@ -46,6 +46,12 @@ export class WebhookRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Deliveries still PENDING that were recorded before `before`: the reconciler checks their jobs. */
+  async findPendingBefore(before: Date, limit = 1000): Promise<string[]> {
+    const rows = await this.prisma.webhookDelivery.findMany({ where: { status: 'PENDING', createdAt: { lt: before } }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: limit });
+    return rows.map((r) => r.id);
+  }
+
   findDelivery(id: string): Promise<(WebhookDelivery & { webhook: Webhook }) | null> {
     return this.prisma.webhookDelivery.findUnique({ where: { id }, include: { webhook: true } });
   }

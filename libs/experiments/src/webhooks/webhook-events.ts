@@ -45,6 +45,22 @@ export class WebhookEvents {
     }
   }
 
+  /**
+   * Queues again the PENDING deliveries recorded before `before` that have no job (Redis lost it,
+   * or the process died between the row and the job); a delivery's job id is its id, so one that
+   * still has a job is left alone. Returns how many were queued again.
+   */
+  async requeueStranded(before: Date): Promise<number> {
+    let requeued = 0;
+    for (const deliveryId of await this.webhooks.findPendingBefore(before)) {
+      if (await this.queue.getJob(deliveryId)) continue;
+      const job: WebhookJob = { name: 'deliver-webhook', data: { deliveryId } };
+      await this.queue.add(job.name, job.data, webhookJobOptions(job, this.config));
+      requeued++;
+    }
+    return requeued;
+  }
+
   private async subscribed(projectId: string): Promise<Set<string>> {
     let events = this.subscriptions.get(projectId);
     if (!events) {
