@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveClient, subscribe } from '../support/live.js';
 import { Stack } from '../support/stack.js';
 
 /** Projects and tokens: who may do what, and that one project never sees another's objects. */
@@ -93,14 +94,37 @@ describe('isolation: project B sees and changes nothing of project A', () => {
     }
     const list = await stack.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }', {}, tokenB);
     expect(list.data!.runs.totalCount).toBe(0);
+    // A's webhook: B neither sees nor deletes it.
+    const hook = await stack.gql<{ registerWebhook: { id: string } }>('mutation { registerWebhook(url: "http://127.0.0.1:9/a") { id } }');
+    expect((await stack.gql<{ webhooks: unknown[] }>('{ webhooks { id } }', {}, tokenB)).data!.webhooks).toEqual([]);
+    const del = await stack.gql('mutation($id: ID!) { deleteWebhook(id: $id) }', { id: hook.data!.registerWebhook.id }, tokenB);
+    expect(del.errors![0].extensions!.code).toBe('NOT_FOUND'); // B's admin token finds no such webhook
+    expect((await stack.gql<{ webhooks: unknown[] }>('{ webhooks { id } }')).data!.webhooks).toHaveLength(1);
+
+    // Subscriptions: A's run and experiment are as absent to B as over queries.
+    const live = liveClient(stack.apiUrl, tokenB);
+    try {
+      for (const [query, id] of [
+        ['subscription($id: ID!) { runUpdated(id: $id) { id } }', a.runId],
+        ['subscription($id: ID!) { experimentProgress(id: $id) { total } }', a.experimentId],
+      ]) {
+        const sub = subscribe(live, query, { id });
+        await sub.done;
+        expect(sub.messages[0].errors![0].extensions!.code, query).toBe('NOT_FOUND');
+      }
+    } finally {
+      await live.dispose();
+    }
 
     // Every operation the schema has is covered above (reads by id or name, the list, or a
     // mutation that creates in B's own project): a new one must be added here.
-    const checked = new Set(['run', 'experiment', 'baseline', 'compare', 'cancelRun', 'setBaseline', 'runs', 'submitExperiment', 'submitSweep']);
-    const schema = await stack.gql<{ __schema: { queryType: { fields: { name: string }[] }; mutationType: { fields: { name: string }[] } } }>(
-      '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }',
+    const checked = new Set(['run', 'experiment', 'baseline', 'compare', 'cancelRun', 'setBaseline', 'runs', 'submitExperiment', 'submitSweep', 'webhooks', 'registerWebhook', 'deleteWebhook', 'runUpdated', 'experimentProgress']);
+    type Fields = { fields: { name: string }[] };
+    const schema = await stack.gql<{ __schema: { queryType: Fields; mutationType: Fields; subscriptionType: Fields } }>(
+      '{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }',
     );
-    const operations = [...schema.data!.__schema.queryType.fields, ...schema.data!.__schema.mutationType.fields].map((f) => f.name);
+    const { queryType, mutationType, subscriptionType } = schema.data!.__schema;
+    const operations = [...queryType.fields, ...mutationType.fields, ...subscriptionType.fields].map((f) => f.name);
     expect(operations.filter((o) => !checked.has(o))).toEqual([]);
     // B's own submissions land in B's project and leave A's history alone.
     const before = (await stack.http().get('/v1/runs').expect(200)).body.totalCount;

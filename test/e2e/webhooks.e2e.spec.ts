@@ -144,6 +144,20 @@ describe('webhooks', () => {
     expect(body.items.find((d: { id: string }) => d.id === rows[0].id)).toMatchObject({ status: 'DELIVERED', attempts: 1 });
   });
 
+  it('over GraphQL: register (secret shown once), list with the delivery history, delete; submit scope may not', async () => {
+    const made = await stack.gql<{ registerWebhook: { id: string; secret: string; events: string[] } }>('mutation { registerWebhook(url: "http://127.0.0.1:9/gql", events: ["check.completed"]) { id secret events } }');
+    expect(made.data!.registerWebhook).toMatchObject({ secret: expect.stringMatching(/^whsec_/), events: ['check.completed'] });
+    const listed = await stack.gql<{ webhooks: { id: string; secret: string | null; deliveries: { status: string; attempts: number }[] }[] }>('{ webhooks { id secret deliveries(limit: 50) { status attempts } } }');
+    const flakyHook = listed.data!.webhooks.find((w) => w.id === flaky.id)!;
+    expect(flakyHook.secret).toBeNull();
+    expect(flakyHook.deliveries).toContainEqual({ status: 'DELIVERED', attempts: 3 }); // the retried one
+    const bad = await stack.gql('mutation { registerWebhook(url: "not a url") { id } }');
+    expect(bad.errors![0].extensions!.problems![0].path).toBe('url');
+    const submitter = await stack.gql('mutation { registerWebhook(url: "http://127.0.0.1:9/x") { id } }', {}, stack.createToken('webhooks', 'submit'));
+    expect(submitter.errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await stack.gql<{ deleteWebhook: boolean }>('mutation($id: ID!) { deleteWebhook(id: $id) }', { id: made.data!.registerWebhook.id })).data!.deleteWebhook).toBe(true);
+  });
+
   it('deletes a webhook: no more deliveries to it', async () => {
     await stack.http().delete(`/v1/webhooks/${ok.id}`).expect(204);
     await stack.http().delete(`/v1/webhooks/${ok.id}`).expect(404);

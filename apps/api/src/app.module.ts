@@ -29,6 +29,7 @@ import { CompareResolver } from './graphql/compare.resolver.js';
 import { BaselineResolver } from './graphql/baseline.resolver.js';
 import { graphqlContext } from './graphql/context.js';
 import { LiveResolver } from './graphql/live.resolver.js';
+import { WebhookResolver } from './graphql/webhook.resolver.js';
 import { RunEvents } from './live/run-events.js';
 import { ReportLinks } from './reports/report-links.js';
 import { ReportsController } from './reports/reports.controller.js';
@@ -77,6 +78,6 @@ const SCHEMA_FILE = existsSync(join(process.cwd(), 'apps/api')) ? join(process.c
     }),
   ],
   controllers: [ExperimentsController, SweepsController, RunsController, CompareController, BaselinesController, ChecksController, WebhooksController, ReportsController, HealthController, MetricsController],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver, LiveResolver, RunEvents, ReportLinks],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, { provide: APP_GUARD, useClass: AuthGuard }, ExperimentResolver, RunResolver, CompareResolver, BaselineResolver, LiveResolver, WebhookResolver, RunEvents, ReportLinks],
 })
 export class AppModule {}
