@@ -91,6 +91,10 @@ describe('report pages in Chromium', () => {
       expect(await page.locator('figure[data-chart="sweep-throughputOpsPerSec"] svg g.mark-symbol.role-mark path').count()).toBe(6);
       expect(await page.locator('figure[data-chart="sweep-throughputOpsPerSec"] svg').innerHTML()).toContain('hardware.cpu.cores');
       expect(await page.locator('table').nth(1).locator('tr').count()).toBe(1 + 6);
+      // Each point's reproducibility key, as the API stores it.
+      const keys = (await stack.db.query(`SELECT DISTINCT ON (point) repro_key FROM run WHERE experiment_id = $1 ORDER BY point, replication`, [sweepId])).rows.map((r) => r.repro_key as string);
+      const shown = await page.locator('table').nth(1).locator('td code').allInnerTexts();
+      expect(shown.sort()).toEqual(keys.sort());
     } finally {
       await close();
     }

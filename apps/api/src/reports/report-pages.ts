@@ -110,8 +110,10 @@ export async function experimentPage(experiment: ExperimentWithRuns, status: Swe
   }
   if (rows.length) {
     const names = rows[0].metrics.map((m) => m.name);
-    body.push(html`<h2>Table</h2><table><tr><th>point</th>${names.map((n) => html`<th>${n}</th>`)}</tr>
-      ${rows.map((r) => html`<tr><td>${pointLabel(r.values)}</td>${r.metrics.map((m) => html`<td>${num(m.mean)}${m.n > 1 ? ` ± ${num(m.halfWidth, 2)}` : ''}</td>`)}</tr>`)}</table>`);
+    // Each point's reproducibility key (first replication): rerun it, get the same numbers.
+    const keyOf = (point: number) => experiment.runs.find((r) => r.point === point)?.reproKey ?? '';
+    body.push(html`<h2>Table</h2><table><tr><th>point</th>${names.map((n) => html`<th>${n}</th>`)}<th>reproducibility key</th></tr>
+      ${rows.map((r) => html`<tr><td>${pointLabel(r.values)}</td>${r.metrics.map((m) => html`<td>${num(m.mean)}${m.n > 1 ? ` ± ${num(m.halfWidth, 2)}` : ''}</td>`)}<td><code>${keyOf(r.point)}</code></td></tr>`)}</table>`);
   }
   if (labelled.length) {
     body.push(html`<h2>Latency</h2>`, figure(await latencyCdfChart(labelled.slice(0, 12).map((p) => ({ name: p.label, latency: p.result.metrics.latencyUs.all! }))), 'All operations, through the stored percentiles (first replication of up to 12 points).', 'latency-cdf'));
