@@ -110,7 +110,7 @@ export function comparisonChart(metrics: (MetricComparison & { label?: string })
           color: { field: 'verdict', type: 'nominal', scale: { domain: Object.keys(VERDICT_COLORS), range: Object.values(VERDICT_COLORS) }, legend: { orient: 'bottom', title: null } },
         },
       },
-      { mark: { type: 'errorbar', color: 'black' }, encoding: { y: { field: 'metric', type: 'nominal', sort: null }, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+      { mark: { type: 'errorbar', color: 'black' }, encoding: { y: { field: 'metric', type: 'nominal', sort: null }, x: { field: 'lo', type: 'quantitative', title: 'candidate vs baseline (%)' }, x2: { field: 'hi' } } },
       { mark: { type: 'rule', color: 'black' }, encoding: { x: { datum: 0 } } },
     ],
   } as TopLevelSpec);

@@ -44,7 +44,7 @@ function comparisonTable(metrics: (MetricComparison & { failed?: boolean })[]): 
         <td>${num(m.baseline.mean)} ± ${num(m.baseline.halfWidth, 2)}</td>
         <td>${num(m.candidate.mean)} ± ${num(m.candidate.halfWidth, 2)}</td>
         <td>${m.relativeChange === null ? '–' : `${m.relativeChange >= 0 ? '+' : ''}${(m.relativeChange * 100).toFixed(1)}%`}</td>
-        <td>${m.pValue === null ? '–' : num(m.pValue, 2)}</td>
+        <td>${m.pValue === null ? '–' : m.pValue < 0.001 ? '< 0.001' : num(m.pValue, 2)}</td>
         <td class="${m.verdict}" data-verdict="${m.verdict}">${m.verdict}${m.failed ? ' ✗ over threshold' : ''}</td>
       </tr>`,
     )}
