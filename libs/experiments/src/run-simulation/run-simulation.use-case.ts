@@ -63,7 +63,6 @@ export class RunSimulation {
   }
 
   private async simulate(runId: string, run: ClaimedRun, ctx: RunContext): Promise<{ outcome: 'succeeded' | 'cancelled'; othersQueued: boolean }> {
-
     const abort = new AbortController();
     const progress = new ProgressWriter(PROGRESS_EVERY_MS, async (f) => {
       const stillRunning = await this.runs.reportProgress(runId, f);
