@@ -45,53 +45,50 @@ export class ExperimentRepository {
   /**
    * The experiment and all its runs (QUEUED, or SUCCEEDED as copies of cached results) in one
    * transaction: all of it is stored or none. Ids are made here, so the rows go out in one batch
-   * (BEGIN, two INSERTs, COMMIT) rather than an interactive transaction that waits on each reply.
+   * (BEGIN, the INSERTs, COMMIT) rather than an interactive transaction that waits on each reply.
+   * The runs travel as one JSON parameter and come back with RETURNING: Prisma's own bulk insert
+   * spent 0.3 s of CPU building and reading back a 1,000-run sweep.
    */
   async create(input: NewExperiment): Promise<ExperimentWithRuns> {
     const experimentId = randomUUID();
-    const now = new Date();
-    const rows = input.runs.map((r) => this.runRow(experimentId, r, now));
-    const copies = rows.filter((r) => r.cachedFromId !== undefined);
-    const [experiment, ...batches] = await this.prisma.$transaction([
-      this.prisma.experiment.create({
-        data: {
-          id: experimentId,
-          projectId: input.projectId,
-          name: input.name,
-          tags: input.tags,
-          spec: input.spec as Prisma.InputJsonValue,
-          axes: input.axes === undefined ? Prisma.DbNull : (input.axes as Prisma.InputJsonValue),
-          systemPath: input.systemPath,
-          workloadKind: input.workloadKind,
-        },
-      }),
-      ...chunks(rows, RUN_BATCH).map((data) => this.prisma.run.createManyAndReturn({ data })),
-      // A run served from the cache gets its original's result (with its own runId) and metric
-      // rows, copied inside Postgres: the results need not travel through this process.
-      ...(copies.length ? this.copyResults(copies.map((r) => r.id), copies.map((r) => r.cachedFromId!)) : []),
-    ], TX_LIMITS);
-    const created = (batches.slice(0, Math.ceil(rows.length / RUN_BATCH)) as Run[][]).flat();
+    const now = new Date().toISOString();
+    const rows = input.runs.map((r) => runRow(experimentId, r, now));
+    const copies = rows.filter((r) => r.cached_from !== null);
+    const [experiment, ...batches] = await this.prisma.$transaction(
+      [
+        this.prisma.experiment.create({
+          data: {
+            id: experimentId,
+            projectId: input.projectId,
+            name: input.name,
+            tags: input.tags,
+            spec: input.spec as Prisma.InputJsonValue,
+            axes: input.axes === undefined ? Prisma.DbNull : (input.axes as Prisma.InputJsonValue),
+            systemPath: input.systemPath,
+            workloadKind: input.workloadKind,
+          },
+        }),
+        ...chunks(rows, RUN_BATCH).map(
+          (chunk) => this.prisma.$queryRaw<RunRow[]>`
+            INSERT INTO run (id, experiment_id, status, spec, seed, point, point_values, replication, progress, repro_key, started_at, finished_at, cached_from, model_version)
+            SELECT id, experiment_id, status::"RunStatus", spec, seed, point, point_values, replication, progress, repro_key, started_at, finished_at, cached_from, model_version
+            FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS x(
+              id uuid, experiment_id uuid, status text, spec jsonb, seed bigint, point int, point_values jsonb, replication int, progress float8,
+              repro_key text, started_at timestamptz, finished_at timestamptz, cached_from uuid, model_version text)
+            RETURNING *`,
+        ),
+        // A run served from the cache gets its original's result (with its own runId) and metric
+        // rows, copied inside Postgres: the results need not travel through this process.
+        ...(copies.length ? this.copyResults(copies.map((r) => r.id), copies.map((r) => r.cached_from!)) : []),
+      ],
+      TX_LIMITS,
+    );
     // Copies' results were written after their rows came back: read those runs again.
-    const runs = copies.length ? await this.prisma.run.findMany({ where: { experimentId } }) : created;
-    runs.sort((a, b) => a.point - b.point || a.replication - b.replication);
+    const stored = copies.length
+      ? await this.prisma.$queryRaw<RunRow[]>`SELECT * FROM run WHERE experiment_id = ${experimentId}::uuid`
+      : (batches.slice(0, Math.ceil(rows.length / RUN_BATCH)) as RunRow[][]).flat();
+    const runs = stored.map(toRun).sort((a, b) => a.point - b.point || a.replication - b.replication);
     return { ...(experiment as Experiment), runs };
-  }
-
-  private runRow(experimentId: string, r: NewRun, now: Date) {
-    const cached = r.cachedFrom
-      ? { status: RunStatus.SUCCEEDED, progress: 1, startedAt: now, finishedAt: now, cachedFromId: r.cachedFrom.id, modelVersion: r.cachedFrom.modelVersion }
-      : {};
-    return {
-      id: randomUUID(),
-      experimentId,
-      spec: r.spec as Prisma.InputJsonValue,
-      seed: BigInt(r.seed),
-      replication: r.replication,
-      point: r.point ?? 0,
-      pointValues: r.pointValues === undefined ? Prisma.DbNull : (r.pointValues as Prisma.InputJsonValue),
-      reproKey: r.reproKey,
-      ...cached,
-    };
   }
 
   private copyResults(newIds: string[], origIds: string[]) {
@@ -130,4 +127,73 @@ function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** A run as the INSERT takes it: column names; JSON null becomes SQL NULL. */
+function runRow(experimentId: string, r: NewRun, now: string) {
+  return {
+    id: randomUUID(),
+    experiment_id: experimentId,
+    status: r.cachedFrom ? RunStatus.SUCCEEDED : RunStatus.QUEUED,
+    spec: r.spec,
+    seed: r.seed,
+    point: r.point ?? 0,
+    point_values: r.pointValues ?? null,
+    replication: r.replication,
+    progress: r.cachedFrom ? 1 : 0,
+    repro_key: r.reproKey,
+    started_at: r.cachedFrom ? now : null,
+    finished_at: r.cachedFrom ? now : null,
+    cached_from: r.cachedFrom?.id ?? null,
+    model_version: r.cachedFrom?.modelVersion ?? null,
+  };
+}
+
+/** A row of `run` as raw SQL returns it. */
+interface RunRow {
+  id: string;
+  experiment_id: string;
+  status: RunStatus;
+  spec: Prisma.JsonValue;
+  seed: bigint;
+  point: number;
+  point_values: Prisma.JsonValue | null;
+  replication: number;
+  progress: number;
+  attempts: number;
+  worker_id: string | null;
+  error_code: string | null;
+  error: string | null;
+  model_version: string | null;
+  queued_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  result: Prisma.JsonValue | null;
+  repro_key: string | null;
+  cached_from: string | null;
+}
+
+function toRun(r: RunRow): Run {
+  return {
+    id: r.id,
+    experimentId: r.experiment_id,
+    status: r.status,
+    spec: r.spec,
+    seed: r.seed,
+    point: r.point,
+    pointValues: r.point_values,
+    replication: r.replication,
+    progress: r.progress,
+    attempts: r.attempts,
+    workerId: r.worker_id,
+    errorCode: r.error_code,
+    error: r.error,
+    modelVersion: r.model_version,
+    queuedAt: r.queued_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    result: r.result,
+    reproKey: r.repro_key,
+    cachedFromId: r.cached_from,
+  };
 }
