@@ -105,7 +105,8 @@ async function main(): Promise<void> {
   const plain = best(3, mm1PlainHeap);
   const examplesDir = path.resolve('examples');
   const examples: Record<string, { wallMs: number; events: number; simulatedUs: number; eventsPerSec: number }> = {};
-  for (const file of readdirSync(examplesDir).sort()) {
+  // Single specs only: examples/sweeps/ holds sweeps, which run through the service.
+  for (const file of readdirSync(examplesDir, { withFileTypes: true }).filter((f) => f.isFile() && /\.(ya?ml|json)$/.test(f.name)).map((f) => f.name).sort()) {
     const spec = parseYaml(readFileSync(path.join(examplesDir, file), 'utf8'));
     const t = performance.now();
     const r = await simulate(spec);
