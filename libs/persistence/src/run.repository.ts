@@ -252,6 +252,12 @@ export class RunRepository {
   }
 
   /** The runs of an experiment (at one point), as a comparison selects them. */
+  /** The ids of an experiment's runs, without the runs (a sweep's can be thousands of results). */
+  async idsOf(experimentId: string): Promise<string[]> {
+    const rows = await this.prisma.run.findMany({ where: { experimentId }, select: { id: true } });
+    return rows.map((r) => r.id);
+  }
+
   findByExperiment(experimentId: string, projectId: string, point?: number): Promise<Run[]> {
     return this.prisma.run.findMany({
       where: { experimentId, experiment: { projectId }, ...(point === undefined ? {} : { point }) },

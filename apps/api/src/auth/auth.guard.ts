@@ -4,10 +4,8 @@ import { LRUCache } from 'lru-cache';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { AppError } from '#experiments';
 import { hashToken, ProjectRepository, type ApiToken, type Scope } from '#persistence';
-import { PUBLIC_KEY, requestOf, SCOPE_KEY } from './caller.js';
+import { bearerToken, grants, PUBLIC_KEY, requestOf, SCOPE_KEY } from './caller.js';
 
-/** Each scope includes the ones before it: admin can submit, submit can read. */
-const RANK: Record<Scope, number> = { read: 0, submit: 1, admin: 2 };
 
 /**
  * Every route and resolver needs a bearer token of the project it acts in. No token or an unknown
@@ -32,15 +30,14 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const needed = this.reflector.getAllAndOverride<Scope>(SCOPE_KEY, targets) ?? 'read';
     const req = requestOf(context);
-    const header = req.headers?.authorization ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const token = bearerToken(req.headers?.authorization);
     if (!token) {
       throw new AppError('UNAUTHENTICATED', 'send an API token: Authorization: Bearer <token> (make one with `iopath admin create-project NAME`)');
     }
     const record = await this.lookUp(token);
     if (!record) throw new AppError('UNAUTHENTICATED', 'this API token is unknown or revoked');
     const scopes = record.scopes as Scope[];
-    if (!scopes.some((s) => RANK[s] >= RANK[needed])) {
+    if (!grants(scopes, needed)) {
       throw new AppError('FORBIDDEN', `this token's scopes are [${scopes.join(', ')}]; this needs ${needed}`);
     }
     req.caller = { projectId: record.projectId, scopes, tokenId: record.id };

@@ -20,6 +20,18 @@ export const RequiresScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
 /** No token needed (health). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
+/** Each scope includes the ones before it: admin can submit, submit can read. */
+const RANK: Record<Scope, number> = { read: 0, submit: 1, admin: 2 };
+
+export function grants(scopes: readonly string[], needed: Scope): boolean {
+  return scopes.some((s) => s in RANK && RANK[s as Scope] >= RANK[needed]);
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+}
+
 export function requestOf(context: ExecutionContext): AuthedRequest {
   return context.getType<string>() === 'graphql'
     ? GqlExecutionContext.create(context).getContext<{ req: AuthedRequest }>().req

@@ -37,8 +37,7 @@ export class LiveResolver {
     resolve: (status: ExperimentStatus) => status,
   })
   async experimentProgress(@ProjectId() projectId: string, @Args('id', { type: () => ID }) id: string): Promise<AsyncGenerator<ExperimentStatus>> {
-    const experiment = await this.runs.experiment(projectId, id); // NOT_FOUND before the stream starts
-    const ids = new Set(experiment.runs.map((r) => r.id));
+    const ids = new Set(await this.sweeps.runIds(projectId, id)); // NOT_FOUND before the stream starts
     const first = await this.sweeps.status(projectId, id);
     return this.follow(first, (runId) => ids.has(runId), () => this.sweeps.status(projectId, id), statusKey, (s) => s.counts.QUEUED + s.counts.RUNNING === 0, (s) => s);
   }

@@ -7,6 +7,7 @@ import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { ProjectRepository } from '#persistence';
 import { QueueName } from '#queue';
+import { bearerToken, grants } from '../auth/caller.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -27,10 +28,8 @@ export function mountQueueBoard(app: NestExpressApplication): void {
 
 function adminOnly(projects: ProjectRepository) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    const basic = /^Basic\s+(\S+)$/i.exec(header)?.[1];
-    const token = bearer ?? (basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined);
+    const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization) ?? (basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined);
     const refuse = (status: number, code: string, message: string) => {
       if (status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="iopath queues", charset="UTF-8"');
       res.status(status).json({ error: { code, message } });
@@ -39,7 +38,7 @@ function adminOnly(projects: ProjectRepository) {
     projects.findToken(token).then(
       (record) => {
         if (!record) return refuse(401, 'UNAUTHENTICATED', 'this API token is unknown or revoked');
-        if (!record.scopes.includes('admin')) return refuse(403, 'FORBIDDEN', `this token's scopes are [${record.scopes.join(', ')}]; the queue board needs admin`);
+        if (!grants(record.scopes, 'admin')) return refuse(403, 'FORBIDDEN', `this token's scopes are [${record.scopes.join(', ')}]; the queue board needs admin`);
         next();
       },
       (err: unknown) => next(err),

@@ -43,6 +43,12 @@ export class QuerySweep {
     };
   }
 
+  /** The ids of the experiment's runs (NOT_FOUND unless the project's): what a live subscriber listens for. */
+  async runIds(projectId: string, experimentId: string): Promise<string[]> {
+    await this.owned(projectId, experimentId);
+    return this.runs.idsOf(experimentId);
+  }
+
   /** Replications aggregated per point: mean, standard deviation and 95% CI (Student t) of each metric. */
   async table(projectId: string, experimentId: string, metrics: readonly string[] = DEFAULT_TABLE_METRICS): Promise<SweepRow[]> {
     await this.owned(projectId, experimentId);
