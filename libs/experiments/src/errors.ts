@@ -24,6 +24,11 @@ export function badInput(problems: SpecProblem[]): AppError {
   return new AppError('BAD_USER_INPUT', `invalid input (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${list}`, problems);
 }
 
+/** A request body its schema refused: every issue under its dotted path, `(body)` for the whole. */
+export function badBody(issues: readonly { path: readonly PropertyKey[]; message: string }[]): AppError {
+  return badInput(issues.map((i) => ({ path: i.path.length ? i.path.map(String).join('.') : '(body)', message: i.message })));
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Whether `id` has the form of the ids this service gives out. */

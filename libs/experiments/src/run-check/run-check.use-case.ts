@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CheckStatus, CiRepository, RunRepository, RunStatus, type Check, type Run } from '#persistence';
 import { Baselines } from '../baselines/baselines.use-case.js';
 import { compareMetric, TEST_NAME, type MetricComparison } from '../compare-runs/compare-metric.js';
-import { assertId, badInput, notFound } from '../errors.js';
+import { assertId, badBody, notFound } from '../errors.js';
 import { DEFAULT_TABLE_METRICS } from '../query-sweep/query-sweep.use-case.js';
 import { SubmitExperiment } from '../submit-experiment/submit-experiment.use-case.js';
 import { SubmitSweep } from '../submit-sweep/submit-sweep.use-case.js';
@@ -58,7 +58,7 @@ export class RunCheck {
 
   async create(projectId: string, input: unknown): Promise<{ check: Check; wait: boolean }> {
     const parsed = schema.safeParse(input ?? {});
-    if (!parsed.success) throw badInput(parsed.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(body)', message: i.message })));
+    if (!parsed.success) throw badBody(parsed.error.issues);
     const body = parsed.data;
     const thresholds = parseThresholds(body.thresholds);
     const baseline = await this.baselines.get(projectId, body.baseline);

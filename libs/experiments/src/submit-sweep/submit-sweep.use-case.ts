@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '#config';
 import type { ExperimentWithRuns } from '#persistence';
 import { checkSpec, expandSweep, InvalidSpecError, reproducibilityKey, SimError, sweepSize, type SpecProblem } from '#sim';
-import { badInput } from '../errors.js';
+import { badBody, badInput } from '../errors.js';
 import { RunStore } from '../run-store.js';
 
 const schema = z
@@ -38,7 +38,7 @@ export class SubmitSweep {
   async execute(projectId: string, input: unknown): Promise<ExperimentWithRuns> {
     const parsed = schema.safeParse(input ?? {});
     if (!parsed.success) {
-      throw badInput(parsed.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(body)', message: i.message })));
+      throw badBody(parsed.error.issues);
     }
     const { name, tags, axes } = parsed.data;
     const base = parsed.data.replications === undefined ? parsed.data.base : { ...parsed.data.base, replications: parsed.data.replications };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { WebhookRepository, type Webhook, type WebhookDelivery } from '#persistence';
-import { assertId, badInput, notFound } from '../errors.js';
+import { assertId, badBody, notFound } from '../errors.js';
 import { WEBHOOK_EVENTS } from './webhook-events.js';
 
 const schema = z
@@ -28,7 +28,7 @@ export class Webhooks {
 
   async register(projectId: string, input: unknown): Promise<Webhook> {
     const parsed = schema.safeParse(input ?? {});
-    if (!parsed.success) throw badInput(parsed.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(body)', message: i.message })));
+    if (!parsed.success) throw badBody(parsed.error.issues);
     return this.webhooks.create(projectId, parsed.data.url, [...new Set(parsed.data.events)], `whsec_${randomBytes(24).toString('base64url')}`);
   }
 
